@@ -1,0 +1,47 @@
+using ControlPlane.Host.Options;
+using ControlPlane.Xds;
+using ControlPlane.Xds.Hub;
+using ControlPlane.Xds.Server;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Host.Endpoints;
+
+/// <summary><c>/ready</c> and the <c>/debug/...</c> views of the HTTP port.</summary>
+public static class DebugEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/ready", (Readiness readiness) =>
+        {
+            var pending = readiness.Pending();
+            return pending.Count == 0
+                ? Results.Text("ready\n")
+                : Results.Text($"not ready: waiting for {string.Join(", ", pending)}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+
+        app.MapGet("/debug/connections", (ConnectionRegistry registry) =>
+            registry.All.OrderBy(c => c.ConnectedAt).Select(c => new
+            {
+                c.Id,
+                c.Protocol,
+                Node = c.Proxy?.Id,
+                Kind = c.Proxy?.Kind.ToString(),
+                c.ConnectedAt,
+                Types = c.SnapshotTypes(),
+            }));
+
+        app.MapGet("/debug/resources", (XdsHub hub) =>
+            hub.Tables.OrderBy(t => t.Key.TypeUrl, StringComparer.Ordinal).ThenBy(t => t.Key.Scope, StringComparer.Ordinal)
+                .Select(t => new { t.Key.TypeUrl, t.Key.Scope, t.Count, t.Generation }));
+
+        app.MapGet("/debug/resources/{**typeUrl}", (string typeUrl, string? scope, XdsHub hub) =>
+        {
+            var table = hub.GetTable(new Xds.Resources.TableKey(typeUrl, scope ?? string.Empty));
+            return table.All.OrderBy(r => r.Name, StringComparer.Ordinal)
+                .Select(r => new { r.Name, r.Version, Bytes = r.Body.Length });
+        });
+
+        app.MapGet("/debug/config", (IOptions<XdsOptions> xds, IOptions<PortOptions> host, IOptions<MeshOptions> mesh) =>
+            new { Xds = xds.Value, Ports = host.Value, Mesh = mesh.Value });
+    }
+}

@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using ControlPlane.Xds.Resources;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Xds.Hub;
+
+/// <summary>
+/// The per-silo distribution point: holds a <see cref="ResourceTable"/> per type URL and scope,
+/// takes <see cref="ResourceDelta"/>s from producers, coalesces bursts (a quiet period capped by a
+/// maximum delay), commits them to the tables and tells every listening stream which names moved.
+/// </summary>
+public sealed partial class XdsHub : BackgroundService
+{
+    private readonly ConcurrentDictionary<TableKey, ResourceTable> _tables = new();
+    private readonly Channel<(ResourceDelta Delta, long Timestamp)> _incoming =
+        Channel.CreateUnbounded<(ResourceDelta, long)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _listenersGate = new();
+    private readonly XdsOptions _options;
+    private readonly ILogger<XdsHub> _logger;
+    private IPushListener[] _listeners = [];
+    private long _version;
+
+    public XdsHub(IOptions<XdsOptions> options, ILogger<XdsHub> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Number of batches committed so far.</summary>
+    public long Version => Volatile.Read(ref _version);
+
+    /// <summary>Number of streams listening.</summary>
+    public int ListenerCount => Volatile.Read(ref _listeners).Length;
+
+    /// <summary>Raised after each commit, once listeners were notified (metrics, tests, benchmarks).</summary>
+    public event Action<PushBatch>? Committed;
+
+    public ResourceTable GetTable(TableKey key) => _tables.GetOrAdd(key, static k => new ResourceTable(k));
+
+    public ResourceTable GetTable(string typeUrl) => GetTable(TableKey.Global(typeUrl));
+
+    public IReadOnlyCollection<ResourceTable> Tables => (IReadOnlyCollection<ResourceTable>)_tables.Values;
+
+    /// <summary>Queues a change; it reaches the tables and streams with the next batch.</summary>
+    public void Publish(ResourceDelta delta)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        foreach (var resource in delta.Updated)
+        {
+            if (resource.TypeUrl != delta.TypeUrl)
+            {
+                throw new ArgumentException(
+                    $"resource {resource.Name} is a {resource.TypeUrl}, not a {delta.TypeUrl}", nameof(delta));
+            }
+        }
+        _incoming.Writer.TryWrite((delta, Stopwatch.GetTimestamp()));
+    }
+
+    public IDisposable Subscribe(IPushListener listener)
+    {
+        lock (_listenersGate)
+        {
+            _listeners = [.. _listeners, listener];
+        }
+        return new Subscription(this, listener);
+    }
+
+    private void Unsubscribe(IPushListener listener)
+    {
+        lock (_listenersGate)
+        {
+            _listeners = Array.FindAll(_listeners, l => !ReferenceEquals(l, listener));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _incoming.Reader;
+        var pending = new List<(ResourceDelta Delta, long Timestamp)>();
+        var quiet = TimeSpan.FromMilliseconds(_options.DebounceMilliseconds);
+        var maxDelay = TimeSpan.FromMilliseconds(Math.Max(_options.DebounceMilliseconds, _options.MaxDebounceMilliseconds));
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var started = Stopwatch.GetTimestamp();
+                Drain(reader, pending);
+                while (quiet > TimeSpan.Zero)
+                {
+                    var left = maxDelay - Stopwatch.GetElapsedTime(started);
+                    if (left <= TimeSpan.Zero)
+                    {
+                        break;
+                    }
+                    using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    window.CancelAfter(left < quiet ? left : quiet);
+                    try
+                    {
+                        if (!await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    Drain(reader, pending);
+                }
+                Commit(pending);
+                pending.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static void Drain(ChannelReader<(ResourceDelta, long)> reader, List<(ResourceDelta, long)> pending)
+    {
+        while (reader.TryRead(out var item))
+        {
+            pending.Add(item);
+        }
+    }
+
+    private void Commit(List<(ResourceDelta Delta, long Timestamp)> pending)
+    {
+        var changed = new Dictionary<TableKey, HashSet<string>>();
+        var oldest = long.MaxValue;
+        foreach (var (delta, timestamp) in pending)
+        {
+            oldest = Math.Min(oldest, timestamp);
+            var key = new TableKey(delta.TypeUrl, delta.Scope);
+            var table = GetTable(key);
+            foreach (var resource in delta.Updated)
+            {
+                if (table.Set(resource))
+                {
+                    NamesFor(changed, key).Add(resource.Name);
+                }
+            }
+            foreach (var name in delta.Removed)
+            {
+                if (table.Remove(name))
+                {
+                    NamesFor(changed, key).Add(name);
+                }
+            }
+        }
+        if (changed.Count == 0)
+        {
+            return;
+        }
+        var changes = new List<TableChange>(changed.Count);
+        foreach (var (key, names) in changed)
+        {
+            changes.Add(new TableChange(key, names));
+        }
+        var batch = new PushBatch(Interlocked.Increment(ref _version), changes, oldest);
+        var listeners = Volatile.Read(ref _listeners);
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                listener.OnPush(batch);
+            }
+            catch (Exception ex)
+            {
+                LogListenerFailed(ex);
+            }
+        }
+        LogCommitted(batch.Version, changes.Count, listeners.Length);
+        Committed?.Invoke(batch);
+    }
+
+    private static HashSet<string> NamesFor(Dictionary<TableKey, HashSet<string>> changed, TableKey key)
+    {
+        if (!changed.TryGetValue(key, out var names))
+        {
+            names = new HashSet<string>(StringComparer.Ordinal);
+            changed[key] = names;
+        }
+        return names;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A stream failed to take a push batch")]
+    private partial void LogListenerFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Committed push {Version}: {Tables} tables changed, {Listeners} streams notified")]
+    private partial void LogCommitted(long version, int tables, int listeners);
+
+    private sealed class Subscription(XdsHub hub, IPushListener listener) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                hub.Unsubscribe(listener);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using ControlPlane.Xds.Hub;
+using ControlPlane.Xds.Proxy;
+using Envoy.Service.Discovery.V3;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Xds.Server;
+
+/// <summary>
+/// envoy.service.discovery.v3.AggregatedDiscoveryService: delta and state-of-the-world ADS. Streams
+/// end cleanly when the host stops, so proxies reconnect (to another replica) at once.
+/// </summary>
+public sealed class AggregatedDiscoveryServer : AggregatedDiscoveryService.AggregatedDiscoveryServiceBase
+{
+    private readonly XdsServices _services;
+    private readonly IHostApplicationLifetime _lifetime;
+
+    public AggregatedDiscoveryServer(
+        XdsHub hub,
+        ConnectionRegistry registry,
+        XdsMetrics metrics,
+        IScopeSelector scopeSelector,
+        IOptions<XdsOptions> options,
+        IHostApplicationLifetime lifetime,
+        ILogger<AggregatedDiscoveryServer> logger)
+    {
+        _services = new XdsServices(hub, registry, metrics, scopeSelector, options.Value, logger);
+        _lifetime = lifetime;
+    }
+
+    public override Task DeltaAggregatedResources(
+        IAsyncStreamReader<DeltaDiscoveryRequest> requestStream,
+        IServerStreamWriter<DeltaDiscoveryResponse> responseStream,
+        ServerCallContext context) =>
+        RunAsync(new DeltaConnection(_services.Registry.NextId(), context.Peer, _services), requestStream, responseStream, context);
+
+    public override Task StreamAggregatedResources(
+        IAsyncStreamReader<DiscoveryRequest> requestStream,
+        IServerStreamWriter<DiscoveryResponse> responseStream,
+        ServerCallContext context) =>
+        RunAsync(new SotwConnection(_services.Registry.NextId(), context.Peer, _services), requestStream, responseStream, context);
+
+    private async Task RunAsync<TRequest, TResponse, TState>(
+        XdsConnection<TRequest, TResponse, TState> connection,
+        IAsyncStreamReader<TRequest> requests,
+        IServerStreamWriter<TResponse> responses,
+        ServerCallContext context)
+        where TRequest : class, Google.Protobuf.IMessage
+        where TResponse : class, Google.Protobuf.IMessage
+        where TState : TypeState
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.ApplicationStopping);
+        await connection.RunAsync(requests, responses, stop.Token).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,177 @@
+using ControlPlane.Xds.Resources;
+using Envoy.Config.Core.V3;
+using Envoy.Service.Discovery.V3;
+
+namespace ControlPlane.Xds.Server;
+
+/// <summary>
+/// Incremental ADS (DeltaAggregatedResources), as ztunnel and Envoy use it: wildcard or named
+/// subscriptions, initial_resource_versions on reconnect, only changed resources and removals pushed.
+/// </summary>
+internal sealed class DeltaConnection(string id, string peer, XdsServices services)
+    : XdsConnection<DeltaDiscoveryRequest, DeltaDiscoveryResponse, DeltaTypeState>(id, peer, services)
+{
+    public const string ProtocolName = "delta";
+
+    public override string Protocol => ProtocolName;
+
+    protected override DeltaTypeState CreateState(string typeUrl, ResourceTable table) => new(typeUrl, table);
+
+    protected override void Initialize(DeltaTypeState state, DeltaDiscoveryRequest request)
+    {
+        // Never having subscribed to anything means wildcard; "*" subscribe + "*" unsubscribe means nothing.
+        state.Wildcard = request.ResourceNamesSubscribe.Count == 0;
+        ApplySubscription(state, request);
+        foreach (var (name, version) in request.InitialResourceVersions)
+        {
+            state.Sent[name] = version;
+            if (!state.Wildcard)
+            {
+                state.Names.Add(name);
+            }
+        }
+    }
+
+    protected override bool ApplySubscription(DeltaTypeState state, DeltaDiscoveryRequest request)
+    {
+        var changed = false;
+        foreach (var name in request.ResourceNamesSubscribe)
+        {
+            if (name == "*")
+            {
+                if (!state.Wildcard)
+                {
+                    state.Wildcard = true;
+                    state.FullResync = true;
+                    changed = true;
+                }
+            }
+            else if (state.Names.Add(name))
+            {
+                state.Requested.Add(name);
+                state.Dirty.Add(name);
+                changed = true;
+            }
+        }
+        foreach (var name in request.ResourceNamesUnsubscribe)
+        {
+            if (name == "*")
+            {
+                if (state.Wildcard)
+                {
+                    state.Wildcard = false;
+                    // The client drops what it no longer subscribes to; forget it without removals.
+                    foreach (var held in state.Sent.Keys.ToList())
+                    {
+                        if (!state.Names.Contains(held))
+                        {
+                            state.Sent.Remove(held);
+                        }
+                    }
+                }
+            }
+            else if (state.Names.Remove(name) && !state.Wildcard)
+            {
+                state.Sent.Remove(name);
+                state.Requested.Remove(name);
+                state.Dirty.Remove(name);
+            }
+        }
+        return changed;
+    }
+
+    protected override DeltaDiscoveryResponse? Build(DeltaTypeState state)
+    {
+        var response = new DeltaDiscoveryResponse { TypeUrl = state.TypeUrl };
+        if (state.FullResync)
+        {
+            if (state.Wildcard)
+            {
+                foreach (var resource in state.Table.All)
+                {
+                    Offer(state, response, resource);
+                }
+            }
+            else
+            {
+                foreach (var name in state.Names)
+                {
+                    Consider(state, response, name);
+                }
+            }
+            // What the client holds but the server no longer has (or no longer sends it).
+            List<string>? gone = null;
+            foreach (var name in state.Sent.Keys)
+            {
+                if (!state.IsSubscribed(name) || !state.Table.TryGet(name, out _))
+                {
+                    (gone ??= []).Add(name);
+                }
+            }
+            if (gone is not null)
+            {
+                foreach (var name in gone)
+                {
+                    state.Sent.Remove(name);
+                    response.RemovedResources.Add(name);
+                }
+            }
+        }
+        foreach (var name in state.Dirty)
+        {
+            Consider(state, response, name);
+        }
+        state.Dirty.Clear();
+        state.Requested.Clear();
+        state.FullResync = false;
+        if (response.Resources.Count == 0 && response.RemovedResources.Count == 0 && !state.MustRespond)
+        {
+            return null;
+        }
+        state.MustRespond = false;
+        response.Nonce = NextNonce();
+        response.SystemVersionInfo = HubVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.ControlPlane = ControlPlaneIdentifier;
+        state.LastNonce = response.Nonce;
+        return response;
+    }
+
+    private static void Consider(DeltaTypeState state, DeltaDiscoveryResponse response, string name)
+    {
+        if (state.IsSubscribed(name) && state.Table.TryGet(name, out var resource))
+        {
+            Offer(state, response, resource);
+        }
+        else if (state.Sent.Remove(name) || state.Requested.Contains(name))
+        {
+            response.RemovedResources.Add(name);
+        }
+    }
+
+    private static void Offer(DeltaTypeState state, DeltaDiscoveryResponse response, XdsResource resource)
+    {
+        if (state.Sent.TryGetValue(resource.Name, out var held) && held == resource.Version)
+        {
+            return;
+        }
+        state.Sent[resource.Name] = resource.Version;
+        response.Resources.Add(resource.DeltaResource);
+    }
+
+    protected override string TypeUrlOf(DeltaDiscoveryRequest request) => request.TypeUrl;
+
+    protected override string NonceOf(DeltaDiscoveryRequest request) => request.ResponseNonce;
+
+    protected override Google.Rpc.Status? ErrorOf(DeltaDiscoveryRequest request) => request.ErrorDetail;
+
+    protected override Node? NodeOf(DeltaDiscoveryRequest request) => request.Node;
+
+    protected override string VersionInfoOf(DeltaDiscoveryRequest request) => string.Empty;
+
+    protected override int NameCountOf(DeltaDiscoveryRequest request) =>
+        request.ResourceNamesSubscribe.Count + request.ResourceNamesUnsubscribe.Count + request.InitialResourceVersions.Count;
+
+    protected override int ResourceCountOf(DeltaDiscoveryResponse response) => response.Resources.Count;
+
+    private static readonly Envoy.Config.Core.V3.ControlPlane ControlPlaneIdentifier = new() { Identifier = "controlplane" };
+}

@@ -1,0 +1,76 @@
+using ControlPlane.Xds.Resources;
+using Google.Rpc;
+
+namespace ControlPlane.Xds.Server;
+
+/// <summary>
+/// What one stream knows about one type URL: its subscription, the nonce handshake and the names
+/// that changed since the last response. Shared by delta and state of the world; guarded by the
+/// connection's lock.
+/// </summary>
+internal abstract class TypeState(string typeUrl, ResourceTable table)
+{
+    public string TypeUrl { get; } = typeUrl;
+
+    public ResourceTable Table { get; } = table;
+
+    public bool Wildcard { get; set; }
+
+    /// <summary>Names subscribed explicitly (kept even while wildcard, as the xDS spec asks).</summary>
+    public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Names to re-examine at the next response.</summary>
+    public HashSet<string> Dirty { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Re-examine every subscribed name at the next response.</summary>
+    public bool FullResync { get; set; }
+
+    /// <summary>The next response must be sent even if it carries nothing.</summary>
+    public bool MustRespond { get; set; }
+
+    public string? LastNonce { get; set; }
+
+    public string? AckedNonce { get; private set; }
+
+    public DateTimeOffset? AckedAt { get; private set; }
+
+    public NackRecord? LastNack { get; private set; }
+
+    public int NackCount { get; private set; }
+
+    public long ResponsesSent { get; set; }
+
+    public bool IsSubscribed(string name) => Wildcard || Names.Contains(name);
+
+    /// <summary>True when the client may hold this name (so a change to it matters).</summary>
+    public virtual bool Holds(string name) => false;
+
+    /// <summary>True when something should be sent at the next write.</summary>
+    public bool HasWork => MustRespond || FullResync || Dirty.Count > 0;
+
+    public RequestKind Classify(string nonce, Status? errorDetail)
+    {
+        if (nonce.Length == 0)
+        {
+            return RequestKind.Spontaneous;
+        }
+        if (!string.Equals(nonce, LastNonce, StringComparison.Ordinal))
+        {
+            return RequestKind.Stale;
+        }
+        return errorDetail is null ? RequestKind.Ack : RequestKind.Nack;
+    }
+
+    public void RecordAck(string nonce)
+    {
+        AckedNonce = nonce;
+        AckedAt = DateTimeOffset.UtcNow;
+    }
+
+    public NackRecord RecordNack(string nonce, string versionInfo, Status error)
+    {
+        NackCount++;
+        LastNack = new NackRecord(nonce, versionInfo, error.Code, error.Message, DateTimeOffset.UtcNow);
+        return LastNack;
+    }
+}

@@ -1,0 +1,285 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using ControlPlane.Xds.Hub;
+using ControlPlane.Xds.Proxy;
+using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Xds.Server;
+
+/// <summary>
+/// One ADS stream. A read loop applies requests to per-type state; a single write loop turns that
+/// state into responses, so responses never interleave and a slow client only slows itself. Hub pushes
+/// mark names dirty and wake the writer; bursts that arrive while a write is in flight are merged into
+/// the next response.
+/// </summary>
+internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListener, IXdsConnection
+    where TRequest : class, IMessage
+    where TResponse : class, IMessage
+    where TState : TypeState
+{
+    private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly XdsServices _services;
+    private readonly string _peer;
+    private long _nonceCounter;
+    private long _pendingPushTimestamp;
+
+    protected XdsConnection(string id, string peer, XdsServices services)
+    {
+        Id = id;
+        _peer = peer;
+        _services = services;
+    }
+
+    public string Id { get; }
+
+    public abstract string Protocol { get; }
+
+    public ProxyNode? Proxy { get; private set; }
+
+    public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
+
+    protected Lock Gate { get; } = new();
+
+    protected Dictionary<string, TState> States { get; } = new(StringComparer.Ordinal);
+
+    protected ILogger Logger => _services.Logger;
+
+    protected XdsMetrics Metrics => _services.Metrics;
+
+    protected long HubVersion => _services.Hub.Version;
+
+    public async Task RunAsync(IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var subscription = _services.Hub.Subscribe(this);
+        _services.Registry.Add(this);
+        Metrics.ConnectionOpened(Protocol);
+        var writer = WriteLoopAsync(responses, stop);
+        try
+        {
+            while (await requests.MoveNext(stop.Token).ConfigureAwait(false))
+            {
+                Metrics.RequestReceived();
+                if (Handle(requests.Current))
+                {
+                    _wake.Writer.TryWrite(0);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (IOException) when (stop.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            _wake.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
+            _services.Registry.Remove(this);
+            Metrics.ConnectionClosed(Protocol);
+            Logger.Closed(Id, Proxy?.Id ?? "-");
+        }
+    }
+
+    public void OnPush(PushBatch batch)
+    {
+        var wake = false;
+        lock (Gate)
+        {
+            foreach (var change in batch.Changes)
+            {
+                if (!States.TryGetValue(change.Key.TypeUrl, out var state) || state.Table.Key != change.Key)
+                {
+                    continue;
+                }
+                foreach (var name in change.Names)
+                {
+                    if (state.IsSubscribed(name) || state.Holds(name))
+                    {
+                        wake |= state.Dirty.Add(name);
+                    }
+                }
+            }
+            if (wake && _pendingPushTimestamp == 0)
+            {
+                _pendingPushTimestamp = batch.PublishedAtTimestamp;
+            }
+        }
+        if (wake)
+        {
+            _wake.Writer.TryWrite(0);
+        }
+    }
+
+    public IReadOnlyList<TypeSnapshot> SnapshotTypes()
+    {
+        lock (Gate)
+        {
+            var result = new List<TypeSnapshot>(States.Count);
+            foreach (var state in States.Values)
+            {
+                result.Add(new TypeSnapshot(
+                    state.TypeUrl, state.Table.Key.Scope, state.Wildcard, state.Names.Count, state.LastNonce,
+                    state.AckedNonce, state.AckedAt, state.ResponsesSent, state.NackCount, state.LastNack));
+            }
+            return result;
+        }
+    }
+
+    /// <summary>Applies one request; returns true when the writer has something to do.</summary>
+    private bool Handle(TRequest request)
+    {
+        var typeUrl = TypeUrlOf(request);
+        if (string.IsNullOrEmpty(typeUrl) || !TypeUrls.IsWellFormed(typeUrl))
+        {
+            throw Reject(StatusCode.InvalidArgument, $"malformed type_url '{Truncate(typeUrl)}'");
+        }
+        if (NameCountOf(request) > _services.Options.MaxResourceNamesPerRequest)
+        {
+            throw Reject(StatusCode.ResourceExhausted,
+                $"request for {typeUrl} names {NameCountOf(request)} resources; the limit is {_services.Options.MaxResourceNamesPerRequest}");
+        }
+        if (Proxy is null)
+        {
+            if (!ProxyNode.TryParse(NodeOf(request), out var proxy, out var error))
+            {
+                throw Reject(StatusCode.InvalidArgument, error);
+            }
+            Proxy = proxy;
+            Logger.Opened(Id, Protocol, proxy.Id, proxy.Kind, _peer);
+        }
+        if (!TypeUrls.Served.Contains(typeUrl))
+        {
+            Logger.UnknownType(Id, typeUrl);
+        }
+        lock (Gate)
+        {
+            if (!States.TryGetValue(typeUrl, out var state))
+            {
+                var scope = _services.ScopeSelector.SelectScope(Proxy, typeUrl);
+                state = CreateState(typeUrl, _services.Hub.GetTable(new Resources.TableKey(typeUrl, scope)));
+                States[typeUrl] = state;
+                Initialize(state, request);
+                state.FullResync = true;
+                state.MustRespond = true;
+                return true;
+            }
+            var nonce = NonceOf(request);
+            switch (state.Classify(nonce, ErrorOf(request)))
+            {
+                case RequestKind.Stale:
+                    Metrics.StaleNonce();
+                    Logger.Stale(Id, typeUrl, Truncate(nonce), state.LastNonce ?? "-");
+                    return false;
+                case RequestKind.Nack:
+                    var nack = state.RecordNack(nonce, VersionInfoOf(request), ErrorOf(request)!);
+                    Metrics.NackReceived();
+                    Logger.Nack(Id, Proxy.Id, typeUrl, nonce, Truncate(nack.Message));
+                    return false;
+                case RequestKind.Ack:
+                    state.RecordAck(nonce);
+                    Metrics.AckReceived();
+                    return ApplySubscription(state, request);
+                default:
+                    ApplySubscription(state, request);
+                    state.MustRespond = true;
+                    return true;
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync(IServerStreamWriter<TResponse> responses, CancellationTokenSource stop)
+    {
+        var pending = new List<TResponse>();
+        try
+        {
+            while (await _wake.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+            {
+                _wake.Reader.TryRead(out _);
+                long pushTimestamp;
+                lock (Gate)
+                {
+                    pushTimestamp = _pendingPushTimestamp;
+                    _pendingPushTimestamp = 0;
+                    foreach (var state in OrderedStates())
+                    {
+                        if (state.HasWork && Build(state) is { } response)
+                        {
+                            state.ResponsesSent++;
+                            pending.Add(response);
+                        }
+                    }
+                }
+                foreach (var response in pending)
+                {
+                    await responses.WriteAsync(response, stop.Token).ConfigureAwait(false);
+                    Metrics.ResponseSent(ResourceCountOf(response));
+                }
+                if (pending.Count > 0 && pushTimestamp != 0)
+                {
+                    Metrics.PushLatency(Stopwatch.GetElapsedTime(pushTimestamp));
+                }
+                pending.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or RpcException)
+        {
+            // The client went away mid-write; end the read side too.
+            Logger.WriteFailed(Id, ex.Message);
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private List<TState> OrderedStates()
+    {
+        var ordered = new List<TState>(States.Values);
+        ordered.Sort(static (a, b) => TypeUrls.PushRank(a.TypeUrl).CompareTo(TypeUrls.PushRank(b.TypeUrl)));
+        return ordered;
+    }
+
+    protected string NextNonce() => $"{Id}-{Interlocked.Increment(ref _nonceCounter):x}";
+
+    private RpcException Reject(StatusCode code, string message)
+    {
+        Metrics.BadRequest();
+        Logger.Rejected(Id, Proxy?.Id ?? "-", code, message);
+        return new RpcException(new Grpc.Core.Status(code, message));
+    }
+
+    private static string Truncate(string? text) =>
+        text is null ? string.Empty : text.Length <= 200 ? text : text[..200] + "…";
+
+    protected abstract TState CreateState(string typeUrl, Resources.ResourceTable table);
+
+    /// <summary>Applies the first request for a type.</summary>
+    protected abstract void Initialize(TState state, TRequest request);
+
+    /// <summary>Applies subscription changes; returns true when they need a response.</summary>
+    protected abstract bool ApplySubscription(TState state, TRequest request);
+
+    /// <summary>Builds the response for a state with work, or null when there is nothing to say.</summary>
+    protected abstract TResponse? Build(TState state);
+
+    protected abstract string TypeUrlOf(TRequest request);
+
+    protected abstract string NonceOf(TRequest request);
+
+    protected abstract Google.Rpc.Status? ErrorOf(TRequest request);
+
+    protected abstract Envoy.Config.Core.V3.Node? NodeOf(TRequest request);
+
+    protected abstract string VersionInfoOf(TRequest request);
+
+    protected abstract int NameCountOf(TRequest request);
+
+    protected abstract int ResourceCountOf(TResponse response);
+}

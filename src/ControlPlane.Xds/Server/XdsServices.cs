@@ -1,0 +1,14 @@
+using ControlPlane.Xds.Hub;
+using ControlPlane.Xds.Proxy;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Xds.Server;
+
+/// <summary>What every connection needs from the host, resolved once per server.</summary>
+internal sealed record XdsServices(
+    XdsHub Hub,
+    ConnectionRegistry Registry,
+    XdsMetrics Metrics,
+    IScopeSelector ScopeSelector,
+    XdsOptions Options,
+    ILogger Logger);
