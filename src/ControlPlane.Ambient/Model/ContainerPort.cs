@@ -1,0 +1,4 @@
+namespace ControlPlane.Ambient.Model;
+
+/// <summary>A named container port (containers and always-restarting init containers).</summary>
+public sealed record ContainerPort(string Name, int Port, string Protocol);

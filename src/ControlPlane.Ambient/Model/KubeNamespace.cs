@@ -1,0 +1,9 @@
+namespace ControlPlane.Ambient.Model;
+
+/// <summary>A Kubernetes Namespace (its labels drive enrolment and waypoint use).</summary>
+public sealed record KubeNamespace : IMeshObject
+{
+    public required ObjectMeta Meta { get; init; }
+
+    public string Kind => Kinds.Namespace;
+}

@@ -1,0 +1,25 @@
+using Istio.Workload;
+
+namespace ControlPlane.Ambient.Model;
+
+/// <summary>A Kubernetes Node; only its topology labels matter here.</summary>
+public sealed record KubeNode : IMeshObject
+{
+    public required ObjectMeta Meta { get; init; }
+
+    public string Kind => Kinds.Node;
+
+    /// <summary>Locality from the topology labels; null when all are empty.</summary>
+    public Locality? Locality
+    {
+        get
+        {
+            var region = Meta.Labels.Get(WellKnown.RegionLabel) ?? string.Empty;
+            var zone = Meta.Labels.Get(WellKnown.ZoneLabel) ?? string.Empty;
+            var subzone = Meta.Labels.Get(WellKnown.SubzoneLabel) ?? string.Empty;
+            return region.Length + zone.Length + subzone.Length == 0
+                ? null
+                : new Locality { Region = region, Zone = zone, Subzone = subzone };
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using ControlPlane.Ambient.Collections;
+
+namespace ControlPlane.Ambient.Model;
+
+/// <summary>The metadata every object carries, plus the cluster it came from.</summary>
+public sealed record ObjectMeta
+{
+    public required string Cluster { get; init; }
+
+    /// <summary>Empty for cluster-scoped objects (Namespace, Node).</summary>
+    public required string Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    public StringMap Labels { get; init; }
+
+    public StringMap Annotations { get; init; }
+
+    public DateTimeOffset CreationTimestamp { get; init; }
+
+    /// <summary>True once a deletionTimestamp is set.</summary>
+    public bool Deleting { get; init; }
+}

@@ -1,0 +1,4 @@
+namespace ControlPlane.Ambient.Model;
+
+/// <summary>The controller owner of an object (the owner reference with controller=true).</summary>
+public sealed record OwnerReference(string Kind, string Name);
