@@ -20,7 +20,7 @@ test: build
 
 ## run: start the control plane on the bundled example mesh (no cluster needed)
 run:
-	$(DOTNET) run --project src/ControlPlane.Host -c $(CONFIG) -- $(RUN_ARGS)
+	$(DOTNET) run --project src/ControlPlane.Host -c $(CONFIG) -- --config-dir $(CURDIR)/examples/ambient-mesh $(RUN_ARGS)
 
 ## bench: quick versions of the benchmarks; bench-full: full sizes
 bench:

@@ -13,6 +13,11 @@ public static class CommandLine
         ["--domain-suffix"] = "Mesh:DomainSuffix",
         ["--trust-domain"] = "Mesh:TrustDomain",
         ["--system-namespace"] = "Mesh:SystemNamespace",
+        ["--config-dir"] = "ConfigDirectory:Path",
+        ["--silo-port"] = "Silo:SiloPort",
+        ["--gateway-port"] = "Silo:GatewayPort",
+        ["--primary-silo-port"] = "Silo:PrimarySiloPort",
+        ["--redis"] = "Silo:RedisConnectionString",
     };
 
     /// <summary>Refuses flags we do not know, so a typo is not silently ignored.</summary>

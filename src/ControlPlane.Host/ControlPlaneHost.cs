@@ -1,6 +1,9 @@
 using System.Net;
+using ControlPlane.Ambient.Model;
+using ControlPlane.Grains;
 using ControlPlane.Host.Endpoints;
 using ControlPlane.Host.Options;
+using ControlPlane.Kubernetes.ConfigDirectory;
 using ControlPlane.Xds;
 using ControlPlane.Xds.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -9,27 +12,65 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Host;
 
 /// <summary>
-/// Builds the control plane process: the xDS port (h2c gRPC), the HTTP port (/ready, /debug) and the
-/// monitoring port (/metrics). Each path answers only on its own port.
+/// Builds the control plane process: an Orleans silo holding the grains, the sources feeding them, the
+/// xDS port (h2c gRPC), the HTTP port (/ready, /debug) and the monitoring port (/metrics). Each path
+/// answers only on its own port.
 /// </summary>
 public static class ControlPlaneHost
 {
     public const string XdsServerCondition = "xds-server";
+    public const string ConfigDirectoryCondition = "config-dir";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         CommandLine.Validate(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(CommandLine.SwitchMappings));
+        var configuration = builder.Configuration;
+        // Orleans is chatty at Information; its warnings and errors still show.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        var services = builder.Services;
 
-        builder.Services.AddOptions<PortOptions>().Bind(builder.Configuration.GetSection(PortOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<MeshOptions>().Bind(builder.Configuration.GetSection(MeshOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<Readiness>();
-        builder.Services.AddXds(builder.Configuration);
+        services.AddOptions<PortOptions>().Bind(configuration.GetSection(PortOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MeshOptions>().Bind(configuration.GetSection(MeshOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConfigDirectoryOptions>().Bind(configuration.GetSection(ConfigDirectoryOptions.Section));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MeshOptions>>().Value.ToSettings());
+        services.AddSingleton<Readiness>();
+        services.AddXds(configuration);
+        services.AddControlPlaneGrains();
 
-        var host = builder.Configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
-        var xds = builder.Configuration.GetSection(XdsOptions.Section).Get<XdsOptions>() ?? new XdsOptions();
-        var address = IPAddress.Parse(host.ListenAddress);
+        var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        builder.UseOrleans(orleans =>
+        {
+            var advertised = IPAddress.Parse(silo.AdvertisedAddress);
+            if (silo.RedisConnectionString.Length > 0)
+            {
+                orleans.UseRedisClustering(silo.RedisConnectionString);
+                orleans.ConfigureEndpoints(advertised, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                orleans.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = silo.ClusterId;
+                    o.ServiceId = silo.ClusterId;
+                });
+            }
+            else
+            {
+                var primary = new IPEndPoint(IPAddress.Loopback, silo.PrimarySiloPort == 0 ? silo.SiloPort : silo.PrimarySiloPort);
+                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, silo.ClusterId, silo.ClusterId);
+            }
+        });
+
+        var configDirectory = configuration.GetSection(ConfigDirectoryOptions.Section).Get<ConfigDirectoryOptions>() ?? new ConfigDirectoryOptions();
+        if (configDirectory.Path.Length > 0)
+        {
+            services.AddSingleton<ConfigDirectorySource>();
+            services.AddHostedService(sp => sp.GetRequiredService<ConfigDirectorySource>());
+        }
+
+        var ports = configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
+        var xds = configuration.GetSection(XdsOptions.Section).Get<XdsOptions>() ?? new XdsOptions();
+        var address = IPAddress.Parse(ports.ListenAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
@@ -37,27 +78,44 @@ public static class ControlPlaneHost
             {
                 kestrel.Listen(address, xds.Port, o => o.Protocols = HttpProtocols.Http2);
             }
-            kestrel.Listen(address, host.HttpPort, o => o.Protocols = HttpProtocols.Http1);
-            kestrel.Listen(address, host.MonitoringPort, o => o.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, ports.HttpPort, o => o.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, ports.MonitoringPort, o => o.Protocols = HttpProtocols.Http1);
         });
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        TrackReadiness(app);
+        RestrictPathsToPorts(app, ports.HttpPort, ports.MonitoringPort, xds.Port);
+        app.MapGrpcService<AggregatedDiscoveryServer>();
+        DebugEndpoints.Map(app);
+        MetricsEndpoint.Map(app);
+        return app;
+    }
+
+    private static void TrackReadiness(WebApplication app)
+    {
         var readiness = app.Services.GetRequiredService<Readiness>();
         readiness.Register(XdsServerCondition);
         app.Lifetime.ApplicationStarted.Register(() => readiness.Complete(XdsServerCondition));
+        if (app.Services.GetService<ConfigDirectorySource>() is { } source)
+        {
+            readiness.Register(ConfigDirectoryCondition);
+            source.InitialSync.ContinueWith(
+                t => { if (t.IsCompletedSuccessfully) readiness.Complete(ConfigDirectoryCondition); },
+                TaskScheduler.Default);
+        }
+    }
 
-        var ports = app.Services.GetRequiredService<IOptions<PortOptions>>().Value;
-        var xdsPort = app.Services.GetRequiredService<IOptions<XdsOptions>>().Value.Port;
+    private static void RestrictPathsToPorts(WebApplication app, int httpPort, int monitoringPort, int xdsPort) =>
         app.Use((context, next) =>
         {
             var port = context.Connection.LocalPort;
             var path = context.Request.Path;
             var allowed = port == xdsPort
                 ? context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
-                : port == ports.MonitoringPort
+                : port == monitoringPort
                     ? path.StartsWithSegments("/metrics")
-                    : port == ports.HttpPort && (path.StartsWithSegments("/ready") || path.StartsWithSegments("/debug"));
+                    : port == httpPort && (path.StartsWithSegments("/ready") || path.StartsWithSegments("/debug"));
             if (!allowed)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -65,9 +123,4 @@ public static class ControlPlaneHost
             }
             return next(context);
         });
-        app.MapGrpcService<AggregatedDiscoveryServer>();
-        DebugEndpoints.Map(app);
-        MetricsEndpoint.Map(app);
-        return app;
-    }
 }

@@ -53,6 +53,8 @@ public sealed class TestControlPlane : IAsyncDisposable
             "--xds-port", xds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--http-port", http.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--monitoring-port", monitoring.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. args,
         ];
         var app = ControlPlaneHost.Build(all, builder =>

@@ -46,7 +46,7 @@ public static class NamespaceBuilder
         {
             Mesh = mesh.Settings,
             Network = mesh.Network,
-            Locality = mesh.NodeLocalities.GetValueOrDefault(pod.NodeName),
+            Locality = mesh.NodeLocalities.GetValueOrDefault(pod.NodeName)?.ToProto(),
             Services = inputs.Services,
         });
         return built is null ? null : new AmbientResource(built.Uid, new Address { Workload = built });

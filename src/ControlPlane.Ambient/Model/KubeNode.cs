@@ -1,8 +1,7 @@
-using Istio.Workload;
-
 namespace ControlPlane.Ambient.Model;
 
 /// <summary>A Kubernetes Node; only its topology labels matter here.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record KubeNode : IMeshObject
 {
     public required ObjectMeta Meta { get; init; }
@@ -10,7 +9,7 @@ public sealed record KubeNode : IMeshObject
     public string Kind => Kinds.Node;
 
     /// <summary>Locality from the topology labels; null when all are empty.</summary>
-    public Locality? Locality
+    public NodeLocality? Locality
     {
         get
         {
@@ -19,7 +18,7 @@ public sealed record KubeNode : IMeshObject
             var subzone = Meta.Labels.Get(WellKnown.SubzoneLabel) ?? string.Empty;
             return region.Length + zone.Length + subzone.Length == 0
                 ? null
-                : new Locality { Region = region, Zone = zone, Subzone = subzone };
+                : new NodeLocality(region, zone, subzone);
         }
     }
 }

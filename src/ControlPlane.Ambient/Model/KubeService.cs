@@ -3,6 +3,7 @@ using ControlPlane.Ambient.Collections;
 namespace ControlPlane.Ambient.Model;
 
 /// <summary>What the ambient builders need of a Kubernetes Service.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record KubeService : IMeshObject
 {
     public required ObjectMeta Meta { get; init; }

@@ -1,6 +1,7 @@
 namespace ControlPlane.Ambient.Model;
 
 /// <summary>Mesh-wide settings the builders depend on (istiod's defaults).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record MeshSettings
 {
     public string ClusterId { get; init; } = "Kubernetes";

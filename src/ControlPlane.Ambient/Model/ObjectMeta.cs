@@ -3,6 +3,7 @@ using ControlPlane.Ambient.Collections;
 namespace ControlPlane.Ambient.Model;
 
 /// <summary>The metadata every object carries, plus the cluster it came from.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ObjectMeta
 {
     public required string Cluster { get; init; }

@@ -3,6 +3,7 @@ using ControlPlane.Ambient.Collections;
 namespace ControlPlane.Ambient.Model;
 
 /// <summary>What the ambient builders need of a Kubernetes Pod.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record Pod : IMeshObject
 {
     public required ObjectMeta Meta { get; init; }

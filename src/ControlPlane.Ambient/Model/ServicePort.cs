@@ -7,4 +7,5 @@ namespace ControlPlane.Ambient.Model;
 /// <param name="TargetPortName">Named target port, resolved per pod; null when numeric.</param>
 /// <param name="Protocol">TCP, UDP or SCTP.</param>
 /// <param name="AppProtocol">spec.ports[].appProtocol, if set.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ServicePort(string Name, int Port, int TargetPort, string? TargetPortName, string Protocol, string? AppProtocol);

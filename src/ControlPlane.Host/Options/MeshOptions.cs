@@ -22,4 +22,12 @@ public sealed class MeshOptions
     /// <summary>Namespace the control plane runs in; also the root namespace of mesh-wide policy.</summary>
     [Required]
     public string SystemNamespace { get; set; } = "istio-system";
+
+    public ControlPlane.Ambient.Model.MeshSettings ToSettings() => new()
+    {
+        ClusterId = ClusterId,
+        DomainSuffix = DomainSuffix,
+        TrustDomain = TrustDomain,
+        RootNamespace = SystemNamespace,
+    };
 }
