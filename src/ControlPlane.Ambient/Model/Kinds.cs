@@ -7,4 +7,6 @@ public static class Kinds
     public const string Node = "Node";
     public const string Pod = "Pod";
     public const string Service = "Service";
+    public const string AuthorizationPolicy = "AuthorizationPolicy";
+    public const string PeerAuthentication = "PeerAuthentication";
 }
