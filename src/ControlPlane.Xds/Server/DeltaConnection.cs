@@ -142,7 +142,8 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
         {
             Offer(state, response, resource);
         }
-        else if (state.Sent.Remove(name) || state.Requested.Contains(name))
+        // Both sets are emptied so a name examined twice in one response (full resync, then dirty) is removed once.
+        else if (state.Sent.Remove(name) | state.Requested.Remove(name))
         {
             response.RemovedResources.Add(name);
         }
