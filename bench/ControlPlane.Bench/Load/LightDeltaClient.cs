@@ -1,0 +1,190 @@
+using System.Threading.Channels;
+using Envoy.Config.Core.V3;
+using Envoy.Service.Discovery.V3;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace ControlPlane.Bench.Load;
+
+/// <summary>
+/// A simulated ztunnel cheap enough to run a thousand of beside the server: opens a delta ADS stream,
+/// subscribes wildcard (with <c>initial_resource_versions</c> when reconnecting), ACKs every response as
+/// ztunnel does, and reads responses through <see cref="DeltaResponseView"/> without decoding resources.
+/// With <c>trackVersions</c> it also keeps name → version per type, for reconnect scenarios.
+/// </summary>
+public sealed class LightDeltaClient : IAsyncDisposable
+{
+    private static readonly Method<DeltaDiscoveryRequest, DeltaResponseView> DeltaMethod = new(
+        MethodType.DuplexStreaming,
+        "envoy.service.discovery.v3.AggregatedDiscoveryService",
+        "DeltaAggregatedResources",
+        Marshallers.Create(static r => r.ToByteArray(), DeltaDiscoveryRequest.Parser.ParseFrom),
+        new Marshaller<DeltaResponseView>(
+            static (_, _) => throw new NotSupportedException("the load client only receives responses"),
+            static context => DeltaResponseView.Parse(context.PayloadAsNewBuffer())));
+
+    private readonly AsyncDuplexStreamingCall<DeltaDiscoveryRequest, DeltaResponseView> _call;
+    private readonly Channel<DeltaDiscoveryRequest> _acks = Channel.CreateUnbounded<DeltaDiscoveryRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, TaskCompletionSource> _initial = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string>>? _versions;
+    private readonly Action<LightDeltaClient, DeltaResponseView>? _onResponse;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _reader;
+    private readonly Task _writer;
+    private long _responses;
+    private long _resources;
+    private long _bytes;
+
+    private LightDeltaClient(
+        CallInvoker invoker,
+        Node node,
+        IReadOnlyList<string> typeUrls,
+        Action<LightDeltaClient, DeltaResponseView>? onResponse,
+        IReadOnlyDictionary<string, Dictionary<string, string>>? initialVersions,
+        bool trackVersions,
+        int id)
+    {
+        Id = id;
+        _onResponse = onResponse;
+        _versions = trackVersions ? new(StringComparer.Ordinal) : null;
+        _call = invoker.AsyncDuplexStreamingCall(DeltaMethod, null, new CallOptions(cancellationToken: _stop.Token));
+        for (var i = 0; i < typeUrls.Count; i++)
+        {
+            var request = new DeltaDiscoveryRequest { TypeUrl = typeUrls[i], Node = i == 0 ? node : null };
+            if (initialVersions?.GetValueOrDefault(typeUrls[i]) is { } held)
+            {
+                request.InitialResourceVersions.Add(held);
+            }
+            _initial[typeUrls[i]] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _acks.Writer.TryWrite(request);
+        }
+        Initial = Task.WhenAll(_initial.Values.Select(t => t.Task));
+        _writer = WriteAsync();
+        _reader = ReadAsync();
+    }
+
+    /// <summary>The caller's number for this client (e.g. its index in a fleet).</summary>
+    public int Id { get; }
+
+    /// <summary>Completes when every subscribed type got its first response.</summary>
+    public Task Initial { get; }
+
+    public long Responses => Interlocked.Read(ref _responses);
+
+    public long Resources => Interlocked.Read(ref _resources);
+
+    public long BytesReceived => Interlocked.Read(ref _bytes);
+
+    public static LightDeltaClient Start(
+        CallInvoker invoker,
+        Node node,
+        IReadOnlyList<string> typeUrls,
+        Action<LightDeltaClient, DeltaResponseView>? onResponse = null,
+        IReadOnlyDictionary<string, Dictionary<string, string>>? initialVersions = null,
+        bool trackVersions = false,
+        int id = 0) =>
+        new(invoker, node, typeUrls, onResponse, initialVersions, trackVersions, id);
+
+    /// <summary>What the client holds for a type (only with trackVersions).</summary>
+    public Dictionary<string, string> Held(string typeUrl)
+    {
+        lock (_stop)
+        {
+            return _versions?.GetValueOrDefault(typeUrl) is { } held
+                ? new Dictionary<string, string>(held, StringComparer.Ordinal)
+                : new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            while (await _call.ResponseStream.MoveNext(_stop.Token).ConfigureAwait(false))
+            {
+                var view = _call.ResponseStream.Current;
+                Interlocked.Increment(ref _responses);
+                Interlocked.Add(ref _resources, view.ResourceCount);
+                Interlocked.Add(ref _bytes, view.Bytes);
+                if (_versions is not null)
+                {
+                    Track(view);
+                }
+                _onResponse?.Invoke(this, view);
+                _acks.Writer.TryWrite(new DeltaDiscoveryRequest { TypeUrl = view.TypeUrl, ResponseNonce = view.Nonce });
+                if (_initial.TryGetValue(view.TypeUrl, out var initial))
+                {
+                    initial.TrySetResult();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && _stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            foreach (var initial in _initial.Values)
+            {
+                initial.TrySetException(ex);
+            }
+            throw;
+        }
+        finally
+        {
+            _acks.Writer.TryComplete();
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await foreach (var request in _acks.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                await _call.RequestStream.WriteAsync(request, _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException or InvalidOperationException && _stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Track(DeltaResponseView view)
+    {
+        lock (_stop)
+        {
+            TrackLocked(view);
+        }
+    }
+
+    private void TrackLocked(DeltaResponseView view)
+    {
+        if (!_versions!.TryGetValue(view.TypeUrl, out var held))
+        {
+            held = new Dictionary<string, string>(StringComparer.Ordinal);
+            _versions[view.TypeUrl] = held;
+        }
+        foreach (var (name, version) in view.ReadVersions())
+        {
+            held[name] = version;
+        }
+        foreach (var name in view.ReadRemoved())
+        {
+            held.Remove(name);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _call.Dispose();
+        try
+        {
+            await Task.WhenAll(_reader, _writer).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException)
+        {
+        }
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,11 @@
+namespace ControlPlane.Bench.Scenarios;
+
+/// <summary>Every scenario, in the order <c>make bench</c> runs them.</summary>
+public static class ScenarioCatalog
+{
+    public static IReadOnlyList<IScenario> All { get; } =
+    [
+        new XdsInitialSyncScenario(),
+        new XdsFanoutScenario(),
+    ];
+}
