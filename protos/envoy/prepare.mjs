@@ -1,9 +1,10 @@
 // Build-time step for ControlPlane.Protos: copies the import closure of roots.txt out of the pinned
-// @grpc/grpc-js-xds package into an output folder, patching the two known snags on the way:
+// @grpc/grpc-js-xds package (and out of ../envoy-ext, the few Envoy protos the package lacks, which we
+// wrote ourselves) into an output folder, patching the two known snags on the way:
 //  1. its protoc-gen-validate copy predates the `ignore_empty` rule fields newer Envoy protos set;
 //  2. ext_proc's BodyMutation.clear_body generates a C# property that clashes with ClearBody().
 // Usage: node prepare.mjs <outDir>
-import { readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,7 +16,9 @@ if (!outDir) {
 }
 
 const deps = join(here, 'node_modules', '@grpc', 'grpc-js-xds', 'deps');
-const includeDirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(deps, d));
+const packageDirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(deps, d));
+const extDir = join(here, '..', 'envoy-ext');
+const includeDirs = [...packageDirs, extDir];
 
 // Field numbers protoc-gen-validate assigns to `ignore_empty` in each rules message.
 const ignoreEmptyNumbers = {
@@ -52,6 +55,15 @@ function findClosingBrace(text, open) {
   throw new Error('unbalanced braces');
 }
 
+function listProtos(dir, prefix = '') {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) return listProtos(join(dir, entry.name), relative);
+    return entry.name.endsWith('.proto') ? [relative] : [];
+  });
+}
+
 function resolve(relative) {
   for (const dir of includeDirs) {
     const candidate = join(dir, relative);
@@ -63,6 +75,14 @@ function resolve(relative) {
 if (!existsSync(deps)) {
   console.error(`prepare.mjs: ${deps} is missing; run npm ci in ${here} first`);
   process.exit(1);
+}
+
+// A file we wrote must not shadow or be shadowed by the package's own copy: once the pinned package
+// ships it, ours has to go (the package's is the upstream text).
+for (const file of listProtos(extDir)) {
+  if (packageDirs.some((dir) => existsSync(join(dir, file)))) {
+    throw new Error(`envoy-ext/${file} is now shipped by the pinned package; delete our copy`);
+  }
 }
 
 const roots = readFileSync(join(here, 'roots.txt'), 'utf8')
