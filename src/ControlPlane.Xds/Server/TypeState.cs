@@ -67,6 +67,9 @@ internal abstract class TypeState(string typeUrl, ResourceTable table)
         AckedAt = DateTimeOffset.UtcNow;
     }
 
+    /// <summary>True when the response <paramref name="nonce"/> names was already recorded as rejected.</summary>
+    public bool IsRecordedNack(string nonce) => string.Equals(LastNack?.Nonce, nonce, StringComparison.Ordinal);
+
     public NackRecord RecordNack(string nonce, string versionInfo, Status error)
     {
         NackCount++;

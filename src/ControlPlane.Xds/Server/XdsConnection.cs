@@ -178,10 +178,16 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                     Logger.Stale(Id, typeUrl, Truncate(nonce), state.LastNonce ?? "-");
                     return false;
                 case RequestKind.Nack:
-                    var nack = state.RecordNack(nonce, VersionInfoOf(request), ErrorOf(request)!);
-                    Metrics.NackReceived();
-                    Logger.Nack(Id, Proxy.Id, typeUrl, nonce, Truncate(nack.Message));
-                    return false;
+                    // A NACK is not answered, but it may carry a new subscription: grpc-js repeats its standing
+                    // NACK (same nonce and error) on every request of the type until a response is valid,
+                    // including the one that subscribes to a newly routed cluster. Record each rejection once.
+                    if (!state.IsRecordedNack(nonce))
+                    {
+                        var nack = state.RecordNack(nonce, VersionInfoOf(request), ErrorOf(request)!);
+                        Metrics.NackReceived();
+                        Logger.Nack(Id, Proxy.Id, typeUrl, nonce, Truncate(nack.Message));
+                    }
+                    return ApplySubscription(state, request);
                 case RequestKind.Ack:
                     state.RecordAck(nonce);
                     Metrics.AckReceived();

@@ -129,6 +129,34 @@ public sealed class GrpcXdsClientTests(GrpcXdsFixture fixture) : IClassFixture<G
         Assert.Equal(stream.Id, (await SingleStreamAsync(client, ct)).Id);
     }
 
+    [Fact]
+    public async Task RouteChange_WhileClusterNacked_NewClusterIsServed()
+    {
+        // grpc-js repeats the standing NACK (same nonce, same error_detail) on every later request of the
+        // type until a response is valid, including the one that subscribes to a new cluster.
+        using var timeout = TestTimeout();
+        var ct = timeout.Token;
+        const string scenario = "nack-reroute";
+        fixture.Publish(
+            Listener(scenario),
+            Route(scenario, ("v1", 100)),
+            Cluster(scenario, "v1"), Endpoints(scenario, "v1", "alpha"),
+            Cluster(scenario, "v2"), Endpoints(scenario, "v2", "beta"));
+        await using var client = await fixture.StartClientAsync(Target(scenario), ct);
+        var before = await client.CallAsync(20, CallDeadline, ct);
+        Assert.True(before.AllAnsweredBy("alpha"), Explain(before, client));
+        var stream = await SingleStreamAsync(client, ct);
+        fixture.Publish(MaglevCluster(scenario, "v1"));
+        await UntilClustersAsync(client, c => c.LastNack is not null, "the CDS response to be NACKed", ct);
+
+        fixture.Publish(Route(scenario, ("v2", 100)));
+        await UntilAllAnsweredByAsync(client, "beta", ct);
+        var after = await client.CallAsync(50, CallDeadline, ct);
+
+        Assert.True(after.AllAnsweredBy("beta"), Explain(after, client));
+        Assert.Equal(stream.Id, (await SingleStreamAsync(client, ct)).Id);
+    }
+
     private static CancellationTokenSource TestTimeout() => new(TimeSpan.FromMinutes(5));
 
     private static string Target(string scenario) => $"{scenario}.{GrpcXdsFixture.Namespace}.svc.cluster.local:7070";
