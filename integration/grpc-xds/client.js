@@ -4,7 +4,8 @@
 // keeps it for the life of the process, so a test can change the config between commands and observe
 // the same client. Prints {"started":"<target>"} first, then one JSON line per command:
 //   call <count> <deadlineMs>  makes <count> unary RPCs one after the other, each waiting for the channel
-//                              to be ready up to its deadline;
+//                              to be ready up to its deadline (a reply that does not echo its request
+//                              counts as an error);
 //                              → {"calls":<count>,"backends":{"<name>":<n>,...},"errors":{"<code> <details>":<n>,...}}
 //   quit                       closes the channel and exits.
 // A malformed command answers {"error":"<why>"} and the driver keeps going; EOF on stdin ends it.
@@ -28,7 +29,11 @@ function identify(caller, deadlineMs) {
     client.Identify(
       { caller },
       { deadline: Date.now() + deadlineMs, waitForReady: true },
-      (error, reply) => resolve(error ? { error } : { backend: reply.backend }));
+      (error, reply) => {
+        if (error) resolve({ error });
+        else if (reply.caller !== caller) resolve({ error: { code: 'MISMATCH', details: `sent '${caller}', echoed '${reply.caller}'` } });
+        else resolve({ backend: reply.backend });
+      });
   });
 }
 

@@ -2,7 +2,6 @@ using ControlPlane.Testing.Proxyless;
 using ControlPlane.Xds;
 using ControlPlane.Xds.Resources;
 using ControlPlane.Xds.Server;
-using Envoy.Config.Cluster.V3;
 
 namespace ControlPlane.Integration.Tests.GrpcXds;
 
