@@ -1,5 +1,6 @@
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Proxy;
+using ControlPlane.Xds.Security;
 using ControlPlane.Xds.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ public static class XdsServiceCollectionExtensions
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<XdsMetrics>();
         services.TryAddSingleton<IScopeSelector, MeshWideScopeSelector>();
+        services.TryAddSingleton<IStreamAuthorizer, AllowAllStreamAuthorizer>();
         services.AddGrpc(options =>
         {
             var xds = configuration.GetSection(XdsOptions.Section).Get<XdsOptions>() ?? new XdsOptions();

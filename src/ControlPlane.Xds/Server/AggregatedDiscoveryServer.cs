@@ -1,5 +1,6 @@
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Proxy;
+using ControlPlane.Xds.Security;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -22,11 +23,12 @@ public sealed class AggregatedDiscoveryServer : AggregatedDiscoveryService.Aggre
         ConnectionRegistry registry,
         XdsMetrics metrics,
         IScopeSelector scopeSelector,
+        IStreamAuthorizer authorizer,
         IOptions<XdsOptions> options,
         IHostApplicationLifetime lifetime,
         ILogger<AggregatedDiscoveryServer> logger)
     {
-        _services = new XdsServices(hub, registry, metrics, scopeSelector, options.Value, logger);
+        _services = new XdsServices(hub, registry, metrics, scopeSelector, authorizer, options.Value, logger);
         _lifetime = lifetime;
     }
 
@@ -52,6 +54,6 @@ public sealed class AggregatedDiscoveryServer : AggregatedDiscoveryService.Aggre
         where TState : TypeState
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.ApplicationStopping);
-        await connection.RunAsync(requests, responses, stop.Token).ConfigureAwait(false);
+        await connection.RunAsync(requests, responses, context, stop.Token).ConfigureAwait(false);
     }
 }

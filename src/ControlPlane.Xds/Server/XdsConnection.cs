@@ -52,7 +52,11 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
 
     protected long HubVersion => _services.Hub.Version;
 
-    public async Task RunAsync(IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, CancellationToken cancellationToken)
+    public async Task RunAsync(
+        IAsyncStreamReader<TRequest> requests,
+        IServerStreamWriter<TResponse> responses,
+        ServerCallContext call,
+        CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var subscription = _services.Hub.Subscribe(this);
@@ -64,7 +68,8 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
             while (await requests.MoveNext(stop.Token).ConfigureAwait(false))
             {
                 Metrics.RequestReceived();
-                if (Handle(requests.Current))
+                var proxy = Proxy ?? await OpenAsync(requests.Current, call, stop.Token).ConfigureAwait(false);
+                if (Handle(requests.Current, proxy))
                 {
                     _wake.Writer.TryWrite(0);
                 }
@@ -133,7 +138,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     }
 
     /// <summary>Applies one request; returns true when the writer has something to do.</summary>
-    private bool Handle(TRequest request)
+    private bool Handle(TRequest request, ProxyNode proxy)
     {
         var typeUrl = TypeUrlOf(request);
         if (string.IsNullOrEmpty(typeUrl) || !TypeUrls.IsWellFormed(typeUrl))
@@ -145,15 +150,6 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
             throw Reject(StatusCode.ResourceExhausted,
                 $"request for {typeUrl} names {NameCountOf(request)} resources; the limit is {_services.Options.MaxResourceNamesPerRequest}");
         }
-        if (Proxy is null)
-        {
-            if (!ProxyNode.TryParse(NodeOf(request), out var proxy, out var error))
-            {
-                throw Reject(StatusCode.InvalidArgument, error);
-            }
-            Proxy = proxy;
-            Logger.Opened(Id, Protocol, proxy.Id, proxy.Kind, _peer);
-        }
         if (!TypeUrls.Served.Contains(typeUrl))
         {
             Logger.UnknownType(Id, typeUrl);
@@ -162,7 +158,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
         {
             if (!States.TryGetValue(typeUrl, out var state))
             {
-                var scope = _services.ScopeSelector.SelectScope(Proxy, typeUrl);
+                var scope = _services.ScopeSelector.SelectScope(proxy, typeUrl);
                 state = CreateState(typeUrl, _services.Hub.GetTable(new Resources.TableKey(typeUrl, scope)));
                 States[typeUrl] = state;
                 Initialize(state, request);
@@ -185,7 +181,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                     {
                         var nack = state.RecordNack(nonce, VersionInfoOf(request), ErrorOf(request)!);
                         Metrics.NackReceived();
-                        Logger.Nack(Id, Proxy.Id, typeUrl, nonce, Truncate(nack.Message));
+                        Logger.Nack(Id, proxy.Id, typeUrl, nonce, Truncate(nack.Message));
                     }
                     return ApplySubscription(state, request);
                 case RequestKind.Ack:
@@ -198,6 +194,26 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                     return true;
             }
         }
+    }
+
+    /// <summary>
+    /// Parses the node of the stream's first request and asks the authorizer whether the stream may be
+    /// served to it; nothing is sent before both succeed.
+    /// </summary>
+    private async Task<ProxyNode> OpenAsync(TRequest request, ServerCallContext call, CancellationToken cancellationToken)
+    {
+        if (!ProxyNode.TryParse(NodeOf(request), out var proxy, out var error))
+        {
+            throw Reject(StatusCode.InvalidArgument, error);
+        }
+        var status = await _services.Authorizer.AuthorizeAsync(proxy, call, cancellationToken).ConfigureAwait(false);
+        if (status.StatusCode != StatusCode.OK)
+        {
+            throw Reject(status.StatusCode, status.Detail, proxy.Id);
+        }
+        Proxy = proxy;
+        Logger.Opened(Id, Protocol, proxy.Id, proxy.Kind, _peer);
+        return proxy;
     }
 
     private async Task WriteLoopAsync(IServerStreamWriter<TResponse> responses, CancellationTokenSource stop)
@@ -254,10 +270,10 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
 
     protected string NextNonce() => $"{Id}-{Interlocked.Increment(ref _nonceCounter):x}";
 
-    private RpcException Reject(StatusCode code, string message)
+    private RpcException Reject(StatusCode code, string message, string? node = null)
     {
         Metrics.BadRequest();
-        Logger.Rejected(Id, Proxy?.Id ?? "-", code, message);
+        Logger.Rejected(Id, node ?? Proxy?.Id ?? "-", code, message);
         return new RpcException(new Grpc.Core.Status(code, message));
     }
 

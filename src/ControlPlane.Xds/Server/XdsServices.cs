@@ -1,5 +1,6 @@
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Proxy;
+using ControlPlane.Xds.Security;
 using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Xds.Server;
@@ -10,5 +11,6 @@ internal sealed record XdsServices(
     ConnectionRegistry Registry,
     XdsMetrics Metrics,
     IScopeSelector ScopeSelector,
+    IStreamAuthorizer Authorizer,
     XdsOptions Options,
     ILogger Logger);
