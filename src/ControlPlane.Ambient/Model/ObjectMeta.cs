@@ -21,4 +21,7 @@ public sealed record ObjectMeta
 
     /// <summary>True once a deletionTimestamp is set.</summary>
     public bool Deleting { get; init; }
+
+    /// <summary><c>metadata.uid</c>; empty when the source has none (hand-written manifests).</summary>
+    public string Uid { get; init; } = string.Empty;
 }
