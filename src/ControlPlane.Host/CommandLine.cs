@@ -18,6 +18,16 @@ public static class CommandLine
         ["--gateway-port"] = "Silo:GatewayPort",
         ["--primary-silo-port"] = "Silo:PrimarySiloPort",
         ["--redis"] = "Silo:RedisConnectionString",
+        ["--secure-port"] = "Ca:SecurePort",
+        ["--cacerts-dir"] = "Ca:CaCertsDirectory",
+        ["--ca-dir"] = "Ca:SelfSignedDirectory",
+        ["--token-file"] = "Ca:TokenFile",
+        ["--token-audiences"] = "Ca:TokenAudiences",
+        ["--trusted-node-accounts"] = "Ca:TrustedNodeAccounts",
+        ["--serving-cert-sans"] = "Ca:ServingCertSans",
+        ["--root-cert-file"] = "Ca:RootCertFile",
+        ["--default-cert-ttl"] = "Ca:DefaultCertTtl",
+        ["--max-cert-ttl"] = "Ca:MaxCertTtl",
     };
 
     /// <summary>Refuses flags we do not know, so a typo is not silently ignored.</summary>

@@ -1,25 +1,34 @@
 using System.Net;
 using ControlPlane.Ambient.Model;
+using ControlPlane.Ca;
+using ControlPlane.Ca.Authorization;
+using ControlPlane.Ca.Server;
+using ControlPlane.Ca.Serving;
 using ControlPlane.Grains;
+using ControlPlane.Grains.Routing;
 using ControlPlane.Host.Endpoints;
 using ControlPlane.Host.Options;
 using ControlPlane.Kubernetes.ConfigDirectory;
 using ControlPlane.Xds;
+using ControlPlane.Xds.Security;
 using ControlPlane.Xds.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Host;
 
 /// <summary>
 /// Builds the control plane process: an Orleans silo holding the grains, the sources feeding them, the
-/// xDS port (h2c gRPC), the HTTP port (/ready, /debug) and the monitoring port (/metrics). Each path
-/// answers only on its own port.
+/// plaintext xDS port (h2c gRPC), the secure port (TLS gRPC: authenticated xDS and the CA), the HTTP
+/// port (/ready, /debug) and the monitoring port (/metrics). Each path answers only on its own port.
 /// </summary>
 public static class ControlPlaneHost
 {
     public const string XdsServerCondition = "xds-server";
     public const string ConfigDirectoryCondition = "config-dir";
+    public const string CaCondition = "ca";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -39,6 +48,18 @@ public static class ControlPlaneHost
         services.AddSingleton<Readiness>();
         services.AddXds(configuration);
         services.AddControlPlaneGrains();
+
+        var ca = configuration.GetSection(CaOptions.Section).Get<CaOptions>() ?? new CaOptions();
+        if (ca.SecurePort != 0)
+        {
+            services.AddIstioCa(configuration);
+            // Sources feed the CA's pod index (node authorization) along with the grains.
+            services.AddSingleton<GrainObjectSink>();
+            services.Replace(ServiceDescriptor.Singleton<IObjectSink>(sp => new CompositeObjectSink(
+                [sp.GetRequiredService<PodIndex>(), sp.GetRequiredService<GrainObjectSink>()])));
+            services.Replace(ServiceDescriptor.Singleton<IStreamAuthorizer>(sp =>
+                new SecurePortStreamAuthorizer(ca.SecurePort, sp.GetRequiredService<MeshStreamAuthorizer>())));
+        }
 
         var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         builder.UseOrleans(orleans =>
@@ -78,6 +99,18 @@ public static class ControlPlaneHost
             {
                 kestrel.Listen(address, xds.Port, o => o.Protocols = HttpProtocols.Http2);
             }
+            if (ca.SecurePort != 0)
+            {
+                var tls = kestrel.ApplicationServices.GetRequiredService<SecurePortTls>();
+                kestrel.Listen(address, ca.SecurePort, o =>
+                {
+                    o.Protocols = HttpProtocols.Http2;
+                    o.UseHttps(new TlsHandshakeCallbackOptions
+                    {
+                        OnConnection = context => tls.GetServerOptionsAsync(context.CancellationToken),
+                    });
+                });
+            }
             kestrel.Listen(address, ports.HttpPort, o => o.Protocols = HttpProtocols.Http1);
             kestrel.Listen(address, ports.MonitoringPort, o => o.Protocols = HttpProtocols.Http1);
         });
@@ -85,8 +118,12 @@ public static class ControlPlaneHost
 
         var app = builder.Build();
         TrackReadiness(app);
-        RestrictPathsToPorts(app, ports.HttpPort, ports.MonitoringPort, xds.Port);
+        RestrictPathsToPorts(app, ports.HttpPort, ports.MonitoringPort, xds.Port, ca.SecurePort);
         app.MapGrpcService<AggregatedDiscoveryServer>();
+        if (ca.SecurePort != 0)
+        {
+            app.MapGrpcService<IstioCertificateServer>();
+        }
         DebugEndpoints.Map(app);
         MetricsEndpoint.Map(app);
         return app;
@@ -97,6 +134,13 @@ public static class ControlPlaneHost
         var readiness = app.Services.GetRequiredService<Readiness>();
         readiness.Register(XdsServerCondition);
         app.Lifetime.ApplicationStarted.Register(() => readiness.Complete(XdsServerCondition));
+        if (app.Services.GetService<ServingCertificates>() is { } serving)
+        {
+            readiness.Register(CaCondition);
+            serving.GetContextAsync(app.Lifetime.ApplicationStopping).AsTask().ContinueWith(
+                t => { if (t.IsCompletedSuccessfully) readiness.Complete(CaCondition); },
+                TaskScheduler.Default);
+        }
         if (app.Services.GetService<ConfigDirectorySource>() is { } source)
         {
             readiness.Register(ConfigDirectoryCondition);
@@ -106,13 +150,20 @@ public static class ControlPlaneHost
         }
     }
 
-    private static void RestrictPathsToPorts(WebApplication app, int httpPort, int monitoringPort, int xdsPort) =>
+    /// <summary>
+    /// gRPC answers on the xDS ports only, and the CA on the secure port only: tokens and CSRs never
+    /// travel in plaintext.
+    /// </summary>
+    private static void RestrictPathsToPorts(WebApplication app, int httpPort, int monitoringPort, int xdsPort, int securePort) =>
         app.Use((context, next) =>
         {
             var port = context.Connection.LocalPort;
             var path = context.Request.Path;
-            var allowed = port == xdsPort
-                ? context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
+            var grpc = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
+            var allowed = port == securePort
+                ? grpc
+                : port == xdsPort
+                ? grpc && !path.StartsWithSegments("/istio.v1.auth.IstioCertificateService")
                 : port == monitoringPort
                     ? path.StartsWithSegments("/metrics")
                     : port == httpPort && (path.StartsWithSegments("/ready") || path.StartsWithSegments("/debug"));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ControlPlane.Ca.Server;
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Server;
 
@@ -9,9 +10,10 @@ namespace ControlPlane.Host.Endpoints;
 public static class MetricsEndpoint
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/metrics", (XdsMetrics metrics, XdsHub hub) => Results.Text(Render(metrics, hub), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", (HttpContext context, XdsMetrics metrics, XdsHub hub) =>
+            Results.Text(Render(metrics, hub, context.RequestServices.GetService<CaMetrics>()), "text/plain; version=0.0.4"));
 
-    public static string Render(XdsMetrics metrics, XdsHub hub)
+    public static string Render(XdsMetrics metrics, XdsHub hub, CaMetrics? ca = null)
     {
         var text = new StringBuilder();
         Gauge(text, "controlplane_xds_connections", "Open ADS streams.", ("protocol=\"delta\"", metrics.DeltaConnections), ("protocol=\"sotw\"", metrics.SotwConnections));
@@ -27,6 +29,14 @@ public static class MetricsEndpoint
         Counter(text, "controlplane_hub_commits_total", "Push batches committed by the hub.", hub.Version);
         var tables = hub.Tables.Select(t => ($"type_url=\"{t.Key.TypeUrl}\",scope=\"{t.Key.Scope}\"", (double)t.Count)).ToArray();
         Gauge(text, "controlplane_hub_resources", "Resources per table.", tables);
+        if (ca is not null)
+        {
+            // istiod's names, so existing dashboards and alerts keep working.
+            Counter(text, "citadel_server_csr_count", "CSRs received.", ca.Requests);
+            Counter(text, "citadel_server_success_cert_issuance_count", "Certificates issued.", ca.Issued);
+            Counter(text, "citadel_server_authentication_failure_count", "CSRs refused for authentication or impersonation.", ca.AuthenticationFailures);
+            Counter(text, "citadel_server_csr_parsing_err_count", "CSRs refused as invalid.", ca.CsrErrors);
+        }
         return text.ToString();
     }
 
