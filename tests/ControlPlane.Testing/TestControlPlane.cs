@@ -10,7 +10,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 
 namespace ControlPlane.Testing;
 
@@ -50,10 +50,10 @@ public sealed class TestControlPlane : IAsyncDisposable
     public XdsHub Hub => App.Services.GetRequiredService<XdsHub>();
 
     /// <summary>The secure (TLS) port; 0 when the flags disabled it.</summary>
-    public int SecurePort => App.Services.GetRequiredService<IOptions<CaOptions>>().Value.SecurePort;
+    public int SecurePort => (App.Configuration.GetSection(CaOptions.Section).Get<CaOptions>() ?? new CaOptions()).SecurePort;
 
     /// <summary>The mesh roots (PEM) clients of the secure port trust.</summary>
-    public string RootCertificatePem => App.Services.GetRequiredService<CaProvider>().Current?.RootBundlePem
+    public string RootCertificatePem => App.Services.GetService<CaProvider>()?.Current?.RootBundlePem
         ?? throw new InvalidOperationException("the CA is not loaded (is the secure port disabled?)");
 
     /// <summary>A scratch directory of this instance (removed on dispose), e.g. for token files.</summary>

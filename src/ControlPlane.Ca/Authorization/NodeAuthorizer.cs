@@ -44,7 +44,7 @@ public sealed class NodeAuthorizer
         }
         if (!_trusted.Contains((caller.Id.Namespace, caller.Id.ServiceAccount)))
         {
-            failure = $"caller {caller} is not a trusted node account";
+            failure = $"{caller.Id.Namespace}/{caller.Id.ServiceAccount} is not a trusted node account";
             return null;
         }
         if (!SpiffeId.TryParse(requested, out var identity) || identity.TrustDomain != _trustDomain)
@@ -54,27 +54,27 @@ public sealed class NodeAuthorizer
         }
         if (caller.PodName.Length == 0)
         {
-            failure = $"caller {caller}: its credential names no pod (a bound token is required)";
+            failure = "the credential names no pod (a bound token is required)";
             return null;
         }
         if (_pods.Find(caller.Cluster, caller.Id.Namespace, caller.PodName) is not { } pod)
         {
-            failure = $"caller {caller}: pod {caller.Id.Namespace}/{caller.PodName} is not known in cluster {caller.Cluster}";
+            failure = $"pod {caller.Id.Namespace}/{caller.PodName} is not known in cluster {caller.Cluster}";
             return null;
         }
         if (pod.Uid != caller.PodUid)
         {
-            failure = $"caller {caller}: pod {caller.Id.Namespace}/{caller.PodName} has UID '{pod.Uid}', the credential '{caller.PodUid}'";
+            failure = $"pod {caller.Id.Namespace}/{caller.PodName} has UID '{pod.Uid}', the credential '{caller.PodUid}'";
             return null;
         }
         if (pod.ServiceAccount != caller.Id.ServiceAccount)
         {
-            failure = $"caller {caller}: pod {caller.Id.Namespace}/{caller.PodName} runs as {pod.ServiceAccount}";
+            failure = $"pod {caller.Id.Namespace}/{caller.PodName} runs as {pod.ServiceAccount}";
             return null;
         }
         if (pod.NodeName.Length == 0 || !_pods.RunsOnNode(caller.Cluster, pod.NodeName, identity.Namespace, identity.ServiceAccount))
         {
-            failure = $"caller {caller}: no pod of {identity.Namespace}/{identity.ServiceAccount} runs on node '{pod.NodeName}'";
+            failure = $"no pod of {identity.Namespace}/{identity.ServiceAccount} runs on node '{pod.NodeName}'";
             return null;
         }
         return identity;
