@@ -323,6 +323,23 @@ public sealed class KubeApiServerDoubleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenReview_ExpiredToken_IsNotAuthenticated()
+    {
+        _api.AddToken("expired", TokenIdentity.ServiceAccount("istio-system", "ztunnel", "ztunnel-abc", "uid-1", "istio-ca") with
+        {
+            ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+        });
+
+        var review = await _client.AuthenticationV1.CreateTokenReviewAsync(new V1TokenReview
+        {
+            Spec = new V1TokenReviewSpec { Token = "expired", Audiences = ["istio-ca"] },
+        });
+
+        Assert.False(review.Status.Authenticated);
+        Assert.Contains("expired", review.Status.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TokenReview_DefaultAudienceToken_WithoutRequestedAudiences_Authenticates()
     {
         _api.AddToken("legacy", new TokenIdentity { Username = "system:serviceaccount:shop:default" });

@@ -28,7 +28,7 @@ namespace ControlPlane.Testing.Kubernetes;
 /// <item>get, create, update (PUT, with resourceVersion conflicts), merge patch and delete of any served
 /// resource (Secrets and ConfigMaps included);</item>
 /// <item>TokenReview (<c>POST /apis/authentication.k8s.io/v1/tokenreviews</c>) for tokens registered with
-/// <see cref="AddToken"/>, with audience checks as the API server does them;</item>
+/// <see cref="AddToken"/>, with audience and expiry checks as the API server does them;</item>
 /// <item>bearer-token authentication of callers (401), resources that are not installed (404, see
 /// <see cref="Install"/>), forbidden resources (403, <see cref="Forbid"/>), an unreachable server
 /// (<see cref="Reachable"/>).</item>
@@ -413,6 +413,12 @@ public sealed class KubeApiServerDouble : IAsyncDisposable
             status["authenticated"] = false;
             status["user"] = new JsonObject();
             status["error"] = "[invalid bearer token, token lookup failed]";
+        }
+        else if (identity.ExpiresAt is { } expires && expires <= DateTimeOffset.UtcNow)
+        {
+            status["authenticated"] = false;
+            status["user"] = new JsonObject();
+            status["error"] = "[invalid bearer token, service account token has expired]";
         }
         else
         {

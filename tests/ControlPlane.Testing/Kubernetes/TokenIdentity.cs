@@ -16,6 +16,9 @@ public sealed record TokenIdentity
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Extra { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>When the token stops being valid (its <c>exp</c>); null: never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>
     /// A bound service account token of a pod, as the kubelet projects it: username
     /// <c>system:serviceaccount:ns:sa</c>, the service account groups and the pod name/uid extras.
