@@ -22,8 +22,11 @@ public static class CaServiceCollectionExtensions
     /// Registers the CA (options section <c>Ca</c>): loading the root at start, the serving certificate
     /// and its renewal, root distribution, caller authentication, node authorization and its pod index,
     /// the <c>IstioCertificateService</c>, and <see cref="MeshStreamAuthorizer"/> for the host to put in
-    /// front of xDS streams on the secure port. Token authentication by TokenReview is on when an
-    /// <see cref="IClusterClients"/> is registered.
+    /// front of xDS streams on the secure port. When an <see cref="IClusterClients"/> is registered
+    /// (Kubernetes), tokens are checked by TokenReview, the self-signed root lives in
+    /// <c>istio-ca-secret</c> and the root is published as the <c>istio-ca-root-cert</c> ConfigMaps.
+    /// The host delivers source changes to <see cref="PodIndex"/> and
+    /// <see cref="RootCertConfigMapPublisher"/> besides the grains.
     /// </summary>
     public static IServiceCollection AddIstioCa(this IServiceCollection services, IConfiguration configuration)
     {
@@ -56,11 +59,13 @@ public static class CaServiceCollectionExtensions
         services.AddSingleton<MeshStreamAuthorizer>();
         services.AddSingleton<ServingCertificates>();
         services.AddSingleton<SecurePortTls>();
+        services.AddSingleton<RootCertConfigMapPublisher>();
 
         // Order matters: the CA is loaded before anything that serves or distributes it starts.
         services.AddHostedService<CaBootstrapper>();
         services.AddHostedService<RootCertFileWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ServingCertificates>());
+        services.AddHostedService(sp => sp.GetRequiredService<RootCertConfigMapPublisher>());
 
         services.AddGrpc().AddServiceOptions<IstioCertificateServer>(o => o.MaxReceiveMessageSize = MaxRequestBytes);
         return services;

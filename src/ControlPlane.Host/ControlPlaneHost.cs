@@ -2,6 +2,7 @@ using System.Net;
 using ControlPlane.Ambient.Model;
 using ControlPlane.Ca;
 using ControlPlane.Ca.Authorization;
+using ControlPlane.Ca.Distribution;
 using ControlPlane.Ca.Server;
 using ControlPlane.Ca.Serving;
 using ControlPlane.Grains;
@@ -53,10 +54,15 @@ public static class ControlPlaneHost
         if (ca.SecurePort != 0)
         {
             services.AddIstioCa(configuration);
-            // Sources feed the CA's pod index (node authorization) along with the grains.
+            // Sources feed the CA's pod index (node authorization) and namespace list (root ConfigMaps)
+            // along with the grains.
             services.AddSingleton<GrainObjectSink>();
             services.Replace(ServiceDescriptor.Singleton<IObjectSink>(sp => new CompositeObjectSink(
-                [sp.GetRequiredService<PodIndex>(), sp.GetRequiredService<GrainObjectSink>()])));
+            [
+                sp.GetRequiredService<PodIndex>(),
+                sp.GetRequiredService<RootCertConfigMapPublisher>(),
+                sp.GetRequiredService<GrainObjectSink>(),
+            ])));
             services.Replace(ServiceDescriptor.Singleton<IStreamAuthorizer>(sp =>
                 new SecurePortStreamAuthorizer(ca.SecurePort, sp.GetRequiredService<MeshStreamAuthorizer>())));
         }

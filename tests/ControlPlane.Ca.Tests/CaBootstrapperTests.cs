@@ -1,5 +1,8 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using ControlPlane.Ca.Tests.Server;
 using ControlPlane.Testing;
+using ControlPlane.Testing.Kubernetes;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Ca.Tests;
@@ -40,6 +43,25 @@ public sealed class CaBootstrapperTests : IDisposable
         await using var restarted = await TestControlPlane.StartAsync("--ca-dir", ca);
 
         Assert.Equal(first, restarted.RootCertificatePem);
+    }
+
+    [Fact]
+    public async Task StartAsync_Kubernetes_KeepsTheRootInIstioCaSecretAcrossRestarts()
+    {
+        await using var api = await KubeApiServerDouble.StartAsync("Kubernetes");
+        string first;
+        await using (var server = await KubernetesMeshFixture.StartAsync(api))
+        {
+            first = server.RootCertificatePem;
+        }
+
+        await using var restarted = await KubernetesMeshFixture.StartAsync(api);
+
+        Assert.Equal(first, restarted.RootCertificatePem);
+        var secret = api.Get(ApiResource.Secrets, "istio-system", "istio-ca-secret")!;
+        var stored = Encoding.UTF8.GetString(Convert.FromBase64String(secret["data"]!["ca-cert.pem"]!.GetValue<string>()));
+        Assert.Equal(X509Certificate2.CreateFromPem(first).RawData, X509Certificate2.CreateFromPem(stored).RawData);
+        Assert.False(Directory.Exists(Path.Combine(restarted.StateDirectory, "ca")));
     }
 
     [Fact]
