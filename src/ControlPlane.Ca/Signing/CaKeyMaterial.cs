@@ -64,7 +64,7 @@ public sealed class CaKeyMaterial : IDisposable
             }
             var intermediates = chain.Where(c => !roots.Any(r => r.RawDataMemory.Span.SequenceEqual(c.RawDataMemory.Span))).ToList();
             CheckSigner(signing, source, now);
-            CheckChain(signing, intermediates, roots, source);
+            CheckChain(signing, intermediates, roots, source, now);
             return new CaKeyMaterial(signing, key, intermediates, roots, source);
         }
         catch
@@ -154,9 +154,10 @@ public sealed class CaKeyMaterial : IDisposable
         }
     }
 
-    private static void CheckChain(X509Certificate2 signing, List<X509Certificate2> intermediates, List<X509Certificate2> roots, string source)
+    private static void CheckChain(X509Certificate2 signing, List<X509Certificate2> intermediates, List<X509Certificate2> roots, string source, DateTimeOffset now)
     {
         using var chain = new X509Chain();
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots.ToArray());

@@ -16,6 +16,7 @@ public sealed class CertificateAuthority : IDisposable
     public static readonly TimeSpan Backdate = TimeSpan.FromMinutes(1);
 
     private const string SubjectAltNameOid = "2.5.29.17";
+    private const int SerialLength = 16;
     private static readonly X500DistinguishedName EmptySubject = new(string.Empty);
     private static readonly OidCollection WorkloadUsages = [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")];
     private static readonly OidCollection ServerUsages = [new Oid("1.3.6.1.5.5.7.3.1")];
@@ -25,6 +26,9 @@ public sealed class CertificateAuthority : IDisposable
     private readonly HashAlgorithmName _hash;
     private readonly X509AuthorityKeyIdentifierExtension _authorityKeyId;
     private readonly string[] _chainPems;
+    private readonly byte[] _signatureAlgorithm;
+    private readonly byte[] _issuerName;
+    private readonly X509Extension[] _workloadExtensions;
     private readonly Lock _signing = new();
 
     public CertificateAuthority(CaKeyMaterial material)
@@ -46,6 +50,16 @@ public sealed class CertificateAuthority : IDisposable
         var signerKeyId = material.SigningCertificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()
             ?? new X509SubjectKeyIdentifierExtension(material.SigningCertificate.PublicKey, X509SubjectKeyIdentifierHashAlgorithm.Sha1, false);
         _authorityKeyId = X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(signerKeyId);
+        _signatureAlgorithm = _generator.GetSignatureAlgorithmIdentifier(_hash);
+        _issuerName = material.SigningCertificate.SubjectName.RawData;
+        // istiod's workload profile; the SAN, which varies, goes last.
+        _workloadExtensions =
+        [
+            new X509BasicConstraintsExtension(false, false, 0, true),
+            new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true),
+            new X509EnhancedKeyUsageExtension(WorkloadUsages, false),
+            _authorityKeyId,
+        ];
         _chainPems = [.. material.Intermediates.Select(Pem), .. material.Roots.Select(Pem)];
         RootBundlePem = string.Concat(material.Roots.Select(Pem));
         TrustedRoots = [.. material.Roots];
@@ -69,15 +83,10 @@ public sealed class CertificateAuthority : IDisposable
     /// </summary>
     public IReadOnlyList<string> SignWorkload(PublicKey publicKey, SpiffeId identity, TimeSpan ttl, DateTimeOffset now)
     {
-        var request = new CertificateRequest(EmptySubject, publicKey, _hash);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(WorkloadUsages, false));
-        request.CertificateExtensions.Add(UriSan(identity.Uri));
-        request.CertificateExtensions.Add(_authorityKeyId);
-        using var leaf = Sign(request, ttl, now);
+        var (notBefore, notAfter) = Validity(ttl, now);
+        var leaf = WriteWorkloadCertificate(publicKey.ExportSubjectPublicKeyInfo(), UriSan(identity.Uri), notBefore, notAfter);
         var result = new string[_chainPems.Length + 1];
-        result[0] = Pem(leaf);
+        result[0] = PemEncoding.WriteString("CERTIFICATE", leaf) + "\n";
         _chainPems.CopyTo(result, 1);
         return result;
     }
@@ -105,24 +114,110 @@ public sealed class CertificateAuthority : IDisposable
 
     private X509Certificate2 Sign(CertificateRequest request, TimeSpan ttl, DateTimeOffset now)
     {
-        var notAfter = now + ttl;
-        if (notAfter > NotAfter)
-        {
-            notAfter = NotAfter;
-        }
-        var notBefore = now - Backdate;
-        if (notAfter <= now)
-        {
-            throw new InvalidOperationException($"the CA certificate expired at {NotAfter:O}");
-        }
-        Span<byte> serial = stackalloc byte[16];
-        RandomNumberGenerator.Fill(serial);
-        // Positive, and always 16 bytes long.
-        serial[0] = (byte)((serial[0] & 0x7F) | 0x40);
-        // The key objects are not documented as thread-safe; signing is microseconds, so serialize it.
+        var (notBefore, notAfter) = Validity(ttl, now);
+        Span<byte> serial = stackalloc byte[SerialLength];
+        NewSerial(serial);
         lock (_signing)
         {
             return request.Create(_material.SigningCertificate.SubjectName, _generator, notBefore, notAfter, serial);
+        }
+    }
+
+    /// <summary>
+    /// Writes and signs a workload certificate (RFC 5280 DER) directly: the profile is fixed, and this
+    /// avoids loading every issued certificate into a platform object only to read its bytes back,
+    /// which costs several times the signature itself.
+    /// </summary>
+    private byte[] WriteWorkloadCertificate(byte[] subjectPublicKeyInfo, X509Extension san, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        Span<byte> serial = stackalloc byte[SerialLength];
+        NewSerial(serial);
+        var tbs = new AsnWriter(AsnEncodingRules.DER);
+        using (tbs.PushSequence())
+        {
+            using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+            {
+                tbs.WriteInteger(2); // v3
+            }
+            tbs.WriteInteger(serial);
+            tbs.WriteEncodedValue(_signatureAlgorithm);
+            tbs.WriteEncodedValue(_issuerName);
+            using (tbs.PushSequence())
+            {
+                WriteTime(tbs, notBefore);
+                WriteTime(tbs, notAfter);
+            }
+            tbs.WriteEncodedValue(EmptySubject.RawData);
+            tbs.WriteEncodedValue(subjectPublicKeyInfo);
+            using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true)))
+            using (tbs.PushSequence())
+            {
+                foreach (var extension in _workloadExtensions)
+                {
+                    WriteExtension(tbs, extension);
+                }
+                WriteExtension(tbs, san);
+            }
+        }
+        var toBeSigned = tbs.Encode();
+        byte[] signature;
+        // The key objects are not documented as thread-safe; a signature is microseconds, so serialize them.
+        lock (_signing)
+        {
+            signature = _generator.SignData(toBeSigned, _hash);
+        }
+        var certificate = new AsnWriter(AsnEncodingRules.DER);
+        using (certificate.PushSequence())
+        {
+            certificate.WriteEncodedValue(toBeSigned);
+            certificate.WriteEncodedValue(_signatureAlgorithm);
+            certificate.WriteBitString(signature);
+        }
+        return certificate.Encode();
+    }
+
+    private (DateTimeOffset NotBefore, DateTimeOffset NotAfter) Validity(TimeSpan ttl, DateTimeOffset now)
+    {
+        if (NotAfter <= now)
+        {
+            throw new InvalidOperationException($"the CA certificate expired at {NotAfter:O}");
+        }
+        var notAfter = now + ttl;
+        return (now - Backdate, notAfter > NotAfter ? NotAfter : notAfter);
+    }
+
+    /// <summary>A random serial: positive, and always <see cref="SerialLength"/> bytes long.</summary>
+    private static void NewSerial(Span<byte> serial)
+    {
+        RandomNumberGenerator.Fill(serial);
+        serial[0] = (byte)((serial[0] & 0x7F) | 0x40);
+    }
+
+    /// <summary>RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime after; whole seconds.</summary>
+    private static void WriteTime(AsnWriter writer, DateTimeOffset time)
+    {
+        var utc = time.ToUniversalTime();
+        utc = utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond));
+        if (utc.Year < 2050)
+        {
+            writer.WriteUtcTime(utc);
+        }
+        else
+        {
+            writer.WriteGeneralizedTime(utc, omitFractionalSeconds: true);
+        }
+    }
+
+    private static void WriteExtension(AsnWriter writer, X509Extension extension)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(extension.Oid!.Value!);
+            if (extension.Critical)
+            {
+                writer.WriteBoolean(true);
+            }
+            writer.WriteOctetString(extension.RawData);
         }
     }
 

@@ -59,6 +59,21 @@ public sealed class CertificateAuthorityTests
     }
 
     [Fact]
+    public void SignWorkload_ValidityPast2049_IsWrittenAsGeneralizedTime()
+    {
+        var now = new DateTimeOffset(2049, 12, 15, 10, 30, 45, TimeSpan.Zero);
+        var (cert, caKey) = SelfSignedRoot.Generate("cluster.local", TimeSpan.FromDays(3650), now);
+        using var ca = new CertificateAuthority(CaKeyMaterial.FromPem(cert, caKey, null, null, "test", now));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var leaf = TestPki.ParseChain(ca.SignWorkload(new PublicKey(key), App, TimeSpan.FromDays(60), now))[0];
+
+        Assert.Equal(new DateTime(2050, 2, 13, 10, 30, 45, DateTimeKind.Utc), leaf.NotAfter.ToUniversalTime());
+        Assert.Equal(new DateTime(2049, 12, 15, 10, 29, 45, DateTimeKind.Utc), leaf.NotBefore.ToUniversalTime());
+        Assert.Equal(string.Empty, TestPki.VerifyChain(leaf, [], ca.RootBundlePem, now.AddDays(1)));
+    }
+
+    [Fact]
     public void SignWorkload_BeyondTheCasExpiry_IsCutToIt()
     {
         using var ca = TestPki.SelfSignedAuthority(ttl: TimeSpan.FromDays(2));
