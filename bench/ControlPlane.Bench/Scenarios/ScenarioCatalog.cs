@@ -7,5 +7,6 @@ public static class ScenarioCatalog
     [
         new XdsInitialSyncScenario(),
         new XdsFanoutScenario(),
+        new CaSigningScenario(),
     ];
 }
