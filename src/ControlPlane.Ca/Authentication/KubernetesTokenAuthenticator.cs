@@ -56,9 +56,13 @@ public sealed class KubernetesTokenAuthenticator : ICallerAuthenticator
             // Only the status: a response body could echo the token.
             return AuthenticationResult.Fail($"TokenReview in cluster '{clusterId}' failed with HTTP {(int)ex.Response.StatusCode}");
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or k8s.Exceptions.KubernetesClientException)
         {
             return AuthenticationResult.Fail($"TokenReview in cluster '{clusterId}' failed: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return AuthenticationResult.Fail($"TokenReview in cluster '{clusterId}' timed out");
         }
         return Check(review.Status, clusterId);
     }
