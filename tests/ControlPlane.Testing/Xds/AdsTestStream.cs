@@ -17,7 +17,7 @@ public abstract class AdsTestStream<TRequest, TResponse> : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 
     private readonly AsyncDuplexStreamingCall<TRequest, TResponse> _call;
-    private readonly Channel<TResponse> _responses = Channel.CreateUnbounded<TResponse>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<TResponse> _responses = Channel.CreateUnbounded<TResponse>();
     private readonly TaskCompletionSource<Status> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -29,7 +29,7 @@ public abstract class AdsTestStream<TRequest, TResponse> : IAsyncDisposable
         _reader = ReadAsync();
     }
 
-    /// <summary>Responses received so far and not yet taken by an expectation.</summary>
+    /// <summary>Responses received so far and not yet taken by an expectation (a counting channel: single-reader ones cannot count).</summary>
     public int Pending => _responses.Reader.Count;
 
     /// <summary>Completes with the stream's final status once the server ends it.</summary>
