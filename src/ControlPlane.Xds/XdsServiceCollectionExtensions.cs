@@ -1,3 +1,4 @@
+using ControlPlane.Xds.Compatibility;
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Proxy;
 using ControlPlane.Xds.Security;
@@ -24,6 +25,7 @@ public static class XdsServiceCollectionExtensions
         services.AddSingleton<XdsMetrics>();
         services.TryAddSingleton<IScopeSelector, MeshWideScopeSelector>();
         services.TryAddSingleton<IStreamAuthorizer, AllowAllStreamAuthorizer>();
+        services.TryAddSingleton<IResourceCompatibility, LatestOnlyCompatibility>();
         services.AddGrpc(options =>
         {
             var xds = configuration.GetSection(XdsOptions.Section).Get<XdsOptions>() ?? new XdsOptions();

@@ -32,13 +32,20 @@ public static class DebugEndpoints
 
         app.MapGet("/debug/resources", (XdsHub hub) =>
             hub.Tables.OrderBy(t => t.Key.TypeUrl, StringComparer.Ordinal).ThenBy(t => t.Key.Scope, StringComparer.Ordinal)
-                .Select(t => new { t.Key.TypeUrl, t.Key.Scope, t.Count, t.Generation }));
+                .ThenBy(t => t.Key.Level, StringComparer.Ordinal)
+                .Select(t => new { t.Key.TypeUrl, t.Key.Scope, t.Key.Level, t.Count, t.Generation }));
 
-        app.MapGet("/debug/resources/{**typeUrl}", (string typeUrl, string? scope, XdsHub hub) =>
+        // ?level= shows a compatibility variant, but only one that proxies already use (never creates one).
+        app.MapGet("/debug/resources/{**typeUrl}", (string typeUrl, string? scope, string? level, XdsHub hub) =>
         {
-            var table = hub.GetTable(new Xds.Resources.TableKey(typeUrl, scope ?? string.Empty));
-            return table.All.OrderBy(r => r.Name, StringComparer.Ordinal)
-                .Select(r => new { r.Name, r.Version, Bytes = r.Body.Length });
+            var key = new Xds.Resources.TableKey(typeUrl, scope ?? string.Empty, level ?? string.Empty);
+            if (key.Level.Length > 0 && !hub.Tables.Any(t => t.Key == key))
+            {
+                return Results.NotFound($"no proxy is served {key}\n");
+            }
+            var table = hub.GetTable(key);
+            return Results.Ok(table.All.OrderBy(r => r.Name, StringComparer.Ordinal)
+                .Select(r => new { r.Name, r.Version, Bytes = r.Body.Length }));
         });
 
         app.MapGet("/debug/config", (IOptions<XdsOptions> xds, IOptions<PortOptions> host, IOptions<MeshOptions> mesh) =>

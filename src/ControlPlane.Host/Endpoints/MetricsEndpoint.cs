@@ -27,7 +27,7 @@ public static class MetricsEndpoint
         Counter(text, "controlplane_xds_pushes_total", "Responses that carried a hub push.", metrics.Pushes);
         Counter(text, "controlplane_xds_push_latency_seconds_sum", "Sum of publish-to-write push latency.", metrics.PushLatencySecondsSum);
         Counter(text, "controlplane_hub_commits_total", "Push batches committed by the hub.", hub.Version);
-        var tables = hub.Tables.Select(t => ($"type_url=\"{t.Key.TypeUrl}\",scope=\"{t.Key.Scope}\"", (double)t.Count)).ToArray();
+        var tables = hub.Tables.Select(t => ($"type_url=\"{t.Key.TypeUrl}\",scope=\"{t.Key.Scope}\",level=\"{t.Key.Level}\"", (double)t.Count)).ToArray();
         Gauge(text, "controlplane_hub_resources", "Resources per table.", tables);
         if (ca is not null)
         {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
+using ControlPlane.Xds.Compatibility;
+using ControlPlane.Xds.Proxy;
 using ControlPlane.Xds.Resources;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,6 +14,8 @@ namespace ControlPlane.Xds.Hub;
 /// The per-silo distribution point: holds a <see cref="ResourceTable"/> per type URL and scope,
 /// takes <see cref="ResourceDelta"/>s from producers, coalesces bursts (a quiet period capped by a
 /// maximum delay), commits them to the tables and tells every listening stream which names moved.
+/// Proxies that need an older form of a type are served from variant tables (one per compatibility
+/// level in use) that the hub keeps in step with the published table.
 /// </summary>
 public sealed partial class XdsHub : BackgroundService
 {
@@ -19,16 +23,29 @@ public sealed partial class XdsHub : BackgroundService
     private readonly Channel<(ResourceDelta Delta, long Timestamp)> _incoming =
         Channel.CreateUnbounded<(ResourceDelta, long)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _listenersGate = new();
+
+    // Guards table mutations against variant tables being created (and filled) concurrently.
+    private readonly Lock _commitGate = new();
+    private readonly Dictionary<TableKey, List<ResourceTable>> _variants = [];
     private readonly XdsOptions _options;
     private readonly ILogger<XdsHub> _logger;
     private IPushListener[] _listeners = [];
     private long _version;
 
     public XdsHub(IOptions<XdsOptions> options, ILogger<XdsHub> logger)
+        : this(options, logger, new LatestOnlyCompatibility())
+    {
+    }
+
+    public XdsHub(IOptions<XdsOptions> options, ILogger<XdsHub> logger, IResourceCompatibility compatibility)
     {
         _options = options.Value;
         _logger = logger;
+        Compatibility = compatibility;
     }
+
+    /// <summary>Decides which compatibility level each proxy is served at, and adapts resources to it.</summary>
+    public IResourceCompatibility Compatibility { get; }
 
     /// <summary>Number of batches committed so far.</summary>
     public long Version => Volatile.Read(ref _version);
@@ -39,7 +56,47 @@ public sealed partial class XdsHub : BackgroundService
     /// <summary>Raised after each commit, once listeners were notified (metrics, tests, benchmarks).</summary>
     public event Action<PushBatch>? Committed;
 
-    public ResourceTable GetTable(TableKey key) => _tables.GetOrAdd(key, static k => new ResourceTable(k));
+    /// <summary>
+    /// The table for a key; a key with a compatibility level gets a variant table, created on first use
+    /// from the published table and kept in step with it from then on.
+    /// </summary>
+    public ResourceTable GetTable(TableKey key)
+    {
+        if (key.Level.Length == 0)
+        {
+            return _tables.GetOrAdd(key, static k => new ResourceTable(k));
+        }
+        if (_tables.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+        lock (_commitGate)
+        {
+            if (_tables.TryGetValue(key, out existing))
+            {
+                return existing;
+            }
+            var published = _tables.GetOrAdd(key.Published, static k => new ResourceTable(k));
+            var variant = new ResourceTable(key);
+            foreach (var resource in published.All)
+            {
+                ApplyVariant(variant, resource);
+            }
+            if (!_variants.TryGetValue(key.Published, out var variants))
+            {
+                variants = [];
+                _variants[key.Published] = variants;
+            }
+            variants.Add(variant);
+            _tables[key] = variant;
+            LogVariantCreated(key.ToString(), variant.Count);
+            return variant;
+        }
+    }
+
+    /// <summary>The table a proxy is served <paramref name="typeUrl"/> from: the scope's, at the proxy's compatibility level.</summary>
+    public ResourceTable GetTableFor(ProxyNode proxy, string typeUrl, string scope) =>
+        GetTable(new TableKey(typeUrl, scope, Compatibility.SelectLevel(proxy, typeUrl)));
 
     public ResourceTable GetTable(string typeUrl) => GetTable(TableKey.Global(typeUrl));
 
@@ -132,23 +189,43 @@ public sealed partial class XdsHub : BackgroundService
     {
         var changed = new Dictionary<TableKey, HashSet<string>>();
         var oldest = long.MaxValue;
-        foreach (var (delta, timestamp) in pending)
+        lock (_commitGate)
         {
-            oldest = Math.Min(oldest, timestamp);
-            var key = new TableKey(delta.TypeUrl, delta.Scope);
-            var table = GetTable(key);
-            foreach (var resource in delta.Updated)
+            foreach (var (delta, timestamp) in pending)
             {
-                if (table.Set(resource))
+                oldest = Math.Min(oldest, timestamp);
+                var key = new TableKey(delta.TypeUrl, delta.Scope);
+                var table = GetTable(key);
+                var variants = _variants.GetValueOrDefault(key);
+                foreach (var resource in delta.Updated)
                 {
+                    if (!table.Set(resource))
+                    {
+                        continue;
+                    }
                     NamesFor(changed, key).Add(resource.Name);
+                    foreach (var variant in variants ?? [])
+                    {
+                        if (ApplyVariant(variant, resource))
+                        {
+                            NamesFor(changed, variant.Key).Add(resource.Name);
+                        }
+                    }
                 }
-            }
-            foreach (var name in delta.Removed)
-            {
-                if (table.Remove(name))
+                foreach (var name in delta.Removed)
                 {
+                    if (!table.Remove(name))
+                    {
+                        continue;
+                    }
                     NamesFor(changed, key).Add(name);
+                    foreach (var variant in variants ?? [])
+                    {
+                        if (variant.Remove(name))
+                        {
+                            NamesFor(changed, variant.Key).Add(name);
+                        }
+                    }
                 }
             }
         }
@@ -178,6 +255,18 @@ public sealed partial class XdsHub : BackgroundService
         Committed?.Invoke(batch);
     }
 
+    /// <summary>Stores the variant of a published resource in a variant table; true when the table changed.</summary>
+    private bool ApplyVariant(ResourceTable variant, XdsResource resource)
+    {
+        var adapted = Compatibility.Adapt(resource.TypeUrl, variant.Key.Level, resource.Name, resource.Body);
+        return adapted.Kind switch
+        {
+            ResourceVariantKind.Replaced => variant.Set(new XdsResource(resource.TypeUrl, resource.Name, adapted.Body!)),
+            ResourceVariantKind.Omitted => variant.Remove(resource.Name),
+            _ => variant.Set(resource),
+        };
+    }
+
     private static HashSet<string> NamesFor(Dictionary<TableKey, HashSet<string>> changed, TableKey key)
     {
         if (!changed.TryGetValue(key, out var names))
@@ -190,6 +279,9 @@ public sealed partial class XdsHub : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A stream failed to take a push batch")]
     private partial void LogListenerFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Table} to proxies at that compatibility level ({Resources} resources)")]
+    private partial void LogVariantCreated(string table, int resources);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Committed push {Version}: {Tables} tables changed, {Listeners} streams notified")]
     private partial void LogCommitted(long version, int tables, int listeners);

@@ -159,7 +159,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
             if (!States.TryGetValue(typeUrl, out var state))
             {
                 var scope = _services.ScopeSelector.SelectScope(proxy, typeUrl);
-                state = CreateState(typeUrl, _services.Hub.GetTable(new Resources.TableKey(typeUrl, scope)));
+                state = CreateState(typeUrl, _services.Hub.GetTableFor(proxy, typeUrl, scope));
                 States[typeUrl] = state;
                 Initialize(state, request);
                 state.FullResync = true;
