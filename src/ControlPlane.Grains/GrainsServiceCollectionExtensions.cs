@@ -1,6 +1,8 @@
 using ControlPlane.Ambient.Model;
+using ControlPlane.Grains.Compatibility;
 using ControlPlane.Grains.Distribution;
 using ControlPlane.Grains.Routing;
+using ControlPlane.Xds.Compatibility;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Grains;
@@ -9,13 +11,15 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what a silo of the control plane needs besides the grains themselves: the bridge from
-    /// the distribution grain to this silo's xDS hub, and the sink sources deliver changes to.
+    /// the distribution grain to this silo's xDS hub, the sink sources deliver changes to, and the
+    /// version gating that serves older ztunnels resources they understand.
     /// </summary>
     public static IServiceCollection AddControlPlaneGrains(this IServiceCollection services)
     {
         services.AddSingleton<HubBridge>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<HubBridge>());
         services.AddSingleton<IObjectSink, GrainObjectSink>();
+        services.AddSingleton<IResourceCompatibility, AmbientCompatibility>();
         return services;
     }
 }

@@ -1,44 +1,37 @@
-using IPAddress = System.Net.IPAddress;
 using ControlPlane.Ambient.Collections;
 using ControlPlane.Ambient.Model;
-using Google.Protobuf;
 using Istio.Security;
 
 namespace ControlPlane.Ambient.Builders;
 
 /// <summary>
-/// AuthorizationPolicy → the L4 Authorization ztunnel enforces (spec §3.8). ALLOW rules that need L7
-/// attributes are dropped whole (more restrictive); DENY rules lose only their L7 parts.
+/// AuthorizationPolicy → the L4 Authorization ztunnel enforces (spec §2.2, §3.8). ALLOW rules that need
+/// L7 attributes are dropped whole (more restrictive); DENY rules lose only their L7 parts.
 /// </summary>
 public static class AuthorizationBuilder
 {
     public const string DryRunAnnotation = "istio.io/dry-run";
 
-    /// <summary>The Authorization for ztunnel, or null when the policy is not for ztunnel.</summary>
+    private const string SpiffePrefix = "spiffe://";
+
+    /// <summary>
+    /// The Authorization for ztunnel, or null when the policy is not for ztunnel: it targets a waypoint
+    /// (<c>targetRef(s)</c>), is a dry run (istiod's ambient dry-run support is off by default), or its
+    /// action is CUSTOM or AUDIT.
+    /// </summary>
     public static Authorization? Build(AuthorizationPolicy policy, MeshSettings mesh)
     {
-        if (policy.HasTargetRefs || policy.Meta.Annotations.Get(DryRunAnnotation) == "true")
+        if (!AppliesToZtunnel(policy))
         {
             return null;
         }
-        Istio.Security.Action action;
-        switch (policy.Action)
-        {
-            case "" or "ALLOW":
-                action = Istio.Security.Action.Allow;
-                break;
-            case "DENY":
-                action = Istio.Security.Action.Deny;
-                break;
-            default:
-                return null;
-        }
+        var action = policy.Action == "DENY" ? Istio.Security.Action.Deny : Istio.Security.Action.Allow;
         var authorization = new Authorization
         {
             Name = policy.Meta.Name,
             Namespace = policy.Meta.Namespace,
             Action = action,
-            Scope = policy.Selector.Count > 0 ? Scope.WorkloadSelector
+            Scope = policy.HasSelector ? Scope.WorkloadSelector
                 : policy.Meta.Namespace == mesh.RootNamespace ? Scope.Global
                 : Scope.Namespace,
         };
@@ -52,7 +45,13 @@ public static class AuthorizationBuilder
         return authorization;
     }
 
-    /// <summary>One group per rule: the operations, the sources, then one clause per condition.</summary>
+    /// <summary>Is the policy sent to ztunnel at all (see <see cref="Build"/>)?</summary>
+    public static bool AppliesToZtunnel(AuthorizationPolicy policy) =>
+        !policy.HasTargetRefs &&
+        GoStrings.ParseBool(policy.Meta.Annotations.Get(DryRunAnnotation)) != true &&
+        policy.Action is "" or "ALLOW" or "DENY";
+
+    /// <summary>One group per rule: a clause for the operations, one for the sources, then one per condition.</summary>
     private static Group? BuildGroup(PolicyRule rule, string policyNamespace, bool allow)
     {
         var group = new Group();
@@ -83,16 +82,17 @@ public static class AuthorizationBuilder
                 match.NotSourceIps.AddRange(Cidrs(source.NotIpBlocks));
                 match.Namespaces.AddRange(StringMatches(source.Namespaces));
                 match.NotNamespaces.AddRange(StringMatches(source.NotNamespaces));
-                match.Principals.AddRange(StringMatches(source.Principals, StripSpiffe));
-                match.NotPrincipals.AddRange(StringMatches(source.NotPrincipals, StripSpiffe));
                 match.ServiceAccounts.AddRange(ServiceAccounts(source.ServiceAccounts, policyNamespace));
                 match.NotServiceAccounts.AddRange(ServiceAccounts(source.NotServiceAccounts, policyNamespace));
+                match.Principals.AddRange(Principals(source.Principals));
+                match.NotPrincipals.AddRange(Principals(source.NotPrincipals));
                 from.Matches.Add(match);
             }
             group.Rules.Add(from);
         }
         foreach (var condition in rule.When)
         {
+            // An L7 key leaves an empty match: ztunnel skips it, so such a DENY clause never fires.
             var match = new Match();
             switch (condition.Key)
             {
@@ -105,8 +105,8 @@ public static class AuthorizationBuilder
                     match.NotNamespaces.AddRange(StringMatches(condition.NotValues));
                     break;
                 case "source.principal":
-                    match.Principals.AddRange(StringMatches(condition.Values, StripSpiffe));
-                    match.NotPrincipals.AddRange(StringMatches(condition.NotValues, StripSpiffe));
+                    match.Principals.AddRange(Principals(condition.Values));
+                    match.NotPrincipals.AddRange(Principals(condition.NotValues));
                     break;
                 case "destination.ip":
                     match.DestinationIps.AddRange(Cidrs(condition.Values));
@@ -122,11 +122,11 @@ public static class AuthorizationBuilder
             }
             group.Rules.Add(new Rules { Matches = { match } });
         }
-        // An ALLOW that ztunnel cannot fully check would allow too much: drop it.
+        // An ALLOW that ztunnel cannot fully check would allow too much: drop the whole rule.
         return allow && l7 ? null : group;
     }
 
-    /// <summary><c>*</c> → presence, <c>*x</c> → suffix, <c>x*</c> → prefix, else exact.</summary>
+    /// <summary><c>*</c> → presence, <c>*x</c> → suffix x, <c>x*</c> → prefix x, else exact.</summary>
     public static StringMatch StringMatch(string value) => value switch
     {
         "*" => new StringMatch { Presence = new Google.Protobuf.WellKnownTypes.Empty() },
@@ -135,48 +135,44 @@ public static class AuthorizationBuilder
         _ => new StringMatch { Exact = value },
     };
 
-    private static IEnumerable<StringMatch> StringMatches(ValueList<string> values, Func<string, string>? normalize = null)
+    private static IEnumerable<StringMatch> StringMatches(ValueList<string> values)
     {
         foreach (var value in values)
         {
-            yield return StringMatch(normalize is null ? value : normalize(value));
+            yield return StringMatch(value);
         }
     }
 
-    private static string StripSpiffe(string principal) =>
-        principal.StartsWith("spiffe://", StringComparison.Ordinal) ? principal["spiffe://".Length..] : principal;
+    /// <summary>Principals are matched without <c>spiffe://</c> (ztunnel strips it from the peer); strip a written one too.</summary>
+    private static IEnumerable<StringMatch> Principals(ValueList<string> values)
+    {
+        foreach (var value in values)
+        {
+            yield return StringMatch(value.StartsWith(SpiffePrefix, StringComparison.Ordinal) ? value[SpiffePrefix.Length..] : value);
+        }
+    }
 
-    /// <summary>Ports that parse as 0–65535; others are dropped.</summary>
+    /// <summary>Decimal ports 0–65535; anything else is dropped.</summary>
     private static IEnumerable<uint> Ports(ValueList<string> values)
     {
         foreach (var value in values)
         {
-            if (uint.TryParse(value, out var port) && port <= 65535)
+            if (GoStrings.TryParsePort(value, out var port))
             {
                 yield return port;
             }
         }
     }
 
-    /// <summary>IPs and CIDRs; a bare IP gets /32 or /128; unparsable ones are dropped.</summary>
-    public static IEnumerable<Address> Cidrs(ValueList<string> values)
+    /// <summary>IPs and CIDRs as written (not masked); a bare IP gets /32 or /128; unparsable ones are dropped.</summary>
+    private static IEnumerable<Address> Cidrs(ValueList<string> values)
     {
         foreach (var value in values)
         {
-            var slash = value.IndexOf('/', StringComparison.Ordinal);
-            var ipText = slash < 0 ? value : value[..slash];
-            if (!IPAddress.TryParse(ipText, out var ip))
+            if (IpBytes.TryParsePrefix(value, mask: false, out var bytes, out var length))
             {
-                continue;
+                yield return new Address { Address_ = bytes, Length = length };
             }
-            var bytes = ip.GetAddressBytes();
-            var max = (uint)bytes.Length * 8;
-            var length = max;
-            if (slash >= 0 && (!uint.TryParse(value[(slash + 1)..], out length) || length > max))
-            {
-                continue;
-            }
-            yield return new Address { Address_ = ByteString.CopyFrom(bytes), Length = length };
         }
     }
 

@@ -1,54 +1,61 @@
-using Istio.Workload;
+using ControlPlane.Ambient.Model;
 
 namespace ControlPlane.Ambient.Builders;
 
 /// <summary>
-/// Builds a namespace's Address resources from its inputs and the mesh-wide inputs. The grains call
-/// the per-object methods for what a change affects; <see cref="BuildAll"/> is the full build they
-/// must agree with.
+/// Builds a namespace's Address and Authorization resources. The grains call <see cref="Build"/> for
+/// the objects a change affects; <see cref="BuildAll"/> is the full build they must agree with.
 /// </summary>
 public static class NamespaceBuilder
 {
-    public static IEnumerable<AmbientResource> BuildAll(NamespaceInputs inputs, MeshInputs mesh)
+    public static IEnumerable<AmbientResource> BuildAll(NamespaceView view)
     {
-        foreach (var service in inputs.Services)
+        var inputs = view.Inputs;
+        IEnumerable<IMeshObject> objects =
+        [
+            .. inputs.Services, .. inputs.ServiceEntries, .. inputs.Pods, .. inputs.WorkloadEntries,
+            .. inputs.EndpointSlices, .. inputs.AuthorizationPolicies, .. inputs.PeerAuthentications,
+        ];
+        foreach (var obj in objects)
         {
-            if (BuildService(service, inputs, mesh) is { } resource)
+            foreach (var resource in Build(obj, view))
             {
                 yield return resource;
             }
         }
-        foreach (var pod in inputs.Pods)
+        if (BuildStaticPolicy(view) is { } staticPolicy)
         {
-            if (BuildPod(pod, inputs, mesh) is { } resource)
-            {
-                yield return resource;
-            }
+            yield return staticPolicy;
         }
     }
 
-    public static AmbientResource? BuildService(Model.KubeService service, NamespaceInputs inputs, MeshInputs mesh)
+    /// <summary>The resources one object publishes.</summary>
+    public static IEnumerable<AmbientResource> Build(IMeshObject obj, NamespaceView view)
     {
-        var built = KubeServiceBuilder.Build(service, new ServiceContext
+        switch (obj)
         {
-            Mesh = mesh.Settings,
-            Network = mesh.Network,
-            Namespace = inputs.Namespace,
-        });
-        return built is null
-            ? null
-            : new AmbientResource(Names.ServiceKey(built.Namespace, built.Hostname), new Address { Service = built });
+            case Pod pod when PodWorkloadBuilder.Build(pod, view) is { } workload:
+                return [AmbientResource.Address(workload)];
+            case KubeService service when KubeServiceBuilder.Build(service, view) is { } built:
+                return [AmbientResource.Address(built)];
+            case ServiceEntry entry:
+                return ServiceEntryBuilder.Build(entry, view);
+            case WorkloadEntry entry:
+                return [AmbientResource.Address(WorkloadEntryBuilder.Build(entry, view))];
+            case EndpointSlice slice:
+                return EndpointSliceBuilder.Build(slice, view).Select(AmbientResource.Address).ToList();
+            case AuthorizationPolicy policy when AuthorizationBuilder.Build(policy, view.Settings) is { } authorization:
+                return [AmbientResource.Authorization(authorization)];
+            case PeerAuthentication policy when PeerAuthenticationBuilder.Converted(policy, view.ParentStrict, view.Settings) is { } converted:
+                return [AmbientResource.Authorization(converted)];
+            default:
+                return [];
+        }
     }
 
-    public static AmbientResource? BuildPod(Model.Pod pod, NamespaceInputs inputs, MeshInputs mesh)
-    {
-        var built = PodWorkloadBuilder.Build(pod, new PodContext
-        {
-            Mesh = mesh.Settings,
-            Network = mesh.Network,
-            Locality = mesh.NodeLocalities.GetValueOrDefault(pod.NodeName)?.ToProto(),
-            Services = inputs.Services,
-        });
-        return built is null ? null : new AmbientResource(built.Uid, new Address { Workload = built });
-    }
+    /// <summary>The root namespace publishes the static STRICT policy while some PeerAuthentication exists.</summary>
+    public static AmbientResource? BuildStaticPolicy(NamespaceView view) =>
+        view.Name == view.Settings.RootNamespace && view.Mesh.AnyPeerAuthentication
+            ? AmbientResource.Authorization(PeerAuthenticationBuilder.StaticStrictPolicy(view.Settings))
+            : null;
 }

@@ -4,144 +4,149 @@ using Istio.Workload;
 
 namespace ControlPlane.Ambient.Builders;
 
-/// <summary>Pod → Workload, as istiod builds it for ztunnel (spec §3.1, §3.2).</summary>
+/// <summary>Pod → Workload, as istiod builds it for ztunnel (spec §3.1, §3.2, §3.6, §3.8).</summary>
 public static partial class PodWorkloadBuilder
 {
-    private const string DefaultTrustDomain = "cluster.local";
-
-    /// <summary>The pod's Workload, or null for a pod without an IP or in a terminal phase.</summary>
-    public static Workload? Build(Pod pod, PodContext context)
+    /// <summary>The pod's Workload, or null for a pod without a (valid) IP or in a terminal phase.</summary>
+    public static Workload? Build(Pod pod, NamespaceView view)
     {
         if (pod.IsTerminal || pod.Ips.Count == 0)
         {
             return null;
         }
         var meta = pod.Meta;
+        var mesh = view.Settings;
         var workload = new Workload
         {
-            Uid = Names.PodUid(context.Mesh.ClusterId, meta.Namespace, meta.Name),
+            Uid = Names.PodUid(meta.Cluster, meta.Namespace, meta.Name),
             Name = meta.Name,
             Namespace = meta.Namespace,
-            Network = context.Network,
+            Network = view.Mesh.Network,
             ServiceAccount = pod.ServiceAccount,
-            TrustDomain = context.Mesh.TrustDomain == DefaultTrustDomain ? string.Empty : context.Mesh.TrustDomain,
+            TrustDomain = WorkloadFields.TrustDomain(mesh),
             Node = pod.NodeName,
-            ClusterId = context.Mesh.ClusterId,
+            ClusterId = meta.Cluster,
             WorkloadType = WorkloadType.Pod,
             Status = pod.Ready && !meta.Deleting ? WorkloadStatus.Healthy : WorkloadStatus.Unhealthy,
             NetworkMode = pod.HostNetwork ? NetworkMode.HostNetwork : NetworkMode.Standard,
-            Locality = context.Locality,
+            Locality = view.Mesh.NodeLocalities.GetValueOrDefault(pod.NodeName)?.ToProto(),
+            WorkloadName = WorkloadName(pod),
         };
         foreach (var ip in pod.Ips)
         {
-            if (IpBytes.TryParse(ip, out var bytes))
+            // Any unparsable IP drops the whole pod, as istiod does.
+            if (!IpBytes.TryParse(ip, out var bytes))
             {
-                workload.Addresses.Add(bytes);
+                return null;
             }
+            workload.Addresses.Add(bytes);
         }
-        if (workload.Addresses.Count == 0)
+        WorkloadFields.SetTunnel(workload, meta.Labels, meta.Annotations);
+        WorkloadFields.SetCanonical(workload, meta.Labels);
+        AddServices(workload, pod, view);
+        workload.AuthorizationPolicies.AddRange(view.PolicyKeysFor(meta.Labels));
+        if (WaypointResolver.InstanceOf(meta.Labels, view) is { } instanceOf)
         {
-            return null;
+            // A waypoint's own pods never go through a waypoint; they may ask for PROXY delivery.
+            workload.ApplicationTunnel = instanceOf.Binding?.ToApplicationTunnel();
         }
-        SetTunnel(workload, meta);
-        var workloadName = WorkloadName(pod);
-        workload.WorkloadName = workloadName;
-        workload.CanonicalName = First(meta, WellKnown.CanonicalNameLabel, WellKnown.AppNameLabel, WellKnown.AppLabel) ?? workloadName;
-        workload.CanonicalRevision = First(meta, WellKnown.CanonicalRevisionLabel, WellKnown.AppVersionLabel, WellKnown.VersionLabel) ?? "latest";
-        AddServices(workload, pod, context);
-        workload.AuthorizationPolicies.AddRange(context.AuthorizationPolicies);
+        else if (WaypointResolver.ForWorkload(meta.Labels, view) is { } waypoint)
+        {
+            workload.Waypoint = waypoint.ToGatewayAddress(view.Mesh.Network);
+        }
         return workload;
     }
 
-    private static void SetTunnel(Workload workload, ObjectMeta meta)
-    {
-        if (meta.Labels.Get(WellKnown.TunnelLabel) is { } tunnel &&
-            tunnel.Split(',', StringSplitOptions.TrimEntries).Contains("http", StringComparer.Ordinal))
-        {
-            workload.TunnelProtocol = TunnelProtocol.Hbone;
-            workload.NativeTunnel = true;
-        }
-        else if (meta.Annotations.Get(WellKnown.RedirectionAnnotation) == "enabled")
-        {
-            workload.TunnelProtocol = TunnelProtocol.Hbone;
-        }
-    }
-
-    /// <summary>The deployment-ish name: label, else derived from the controller, else the pod name.</summary>
+    /// <summary>
+    /// The deployment-ish name: label <c>service.istio.io/workload-name</c>, else (for pods a controller
+    /// generated) derived from the controller, else the pod name.
+    /// </summary>
     public static string WorkloadName(Pod pod)
     {
-        if (pod.Meta.Labels.Get(WellKnown.WorkloadNameLabel) is { Length: > 0 } explicitName)
+        var labels = pod.Meta.Labels;
+        if (labels.TryGetValue(WellKnown.WorkloadNameLabel, out var explicitName))
         {
             return explicitName;
         }
-        if (pod.Controller is not { } controller)
+        if (pod.Meta.GenerateName.Length == 0 || pod.Controller is not { } controller)
         {
             return pod.Meta.Name;
         }
-        if (controller.Kind == "ReplicaSet" &&
-            pod.Meta.Labels.Get(WellKnown.PodTemplateHashLabel) is { Length: > 0 } hash &&
-            controller.Name.EndsWith("-" + hash, StringComparison.Ordinal))
+        if (controller.Kind == "ReplicaSet" && labels.Get(WellKnown.PodTemplateHashLabel) is { Length: > 0 } hash &&
+            controller.Name.EndsWith(hash, StringComparison.Ordinal))
         {
-            return controller.Name[..^(hash.Length + 1)];
+            return TrimSuffix(controller.Name, "-" + hash);
+        }
+        if (controller.Kind == "ReplicaSet" && labels.Get(WellKnown.RolloutsPodTemplateHashLabel) is { Length: > 0 } rolloutHash &&
+            controller.Name.EndsWith(rolloutHash, StringComparison.Ordinal))
+        {
+            return TrimSuffix(controller.Name, "-" + rolloutHash);
+        }
+        if (controller.Kind == "ReplicationController" && labels.Get(WellKnown.DeploymentConfigLabel) is { Length: > 0 } deploymentConfig)
+        {
+            return deploymentConfig;
         }
         if (controller.Kind == "Job" && CronJobSuffix().Match(controller.Name) is { Success: true } match)
         {
-            return controller.Name[..match.Index];
+            return match.Groups[1].Value;
         }
         return controller.Name;
     }
 
-    private static void AddServices(Workload workload, Pod pod, PodContext context)
+    /// <summary>
+    /// Services selecting the pod (Kubernetes Services and ServiceEntries of its namespace), plus
+    /// selectorless Services whose EndpointSlice names it; per service the ports the pod serves.
+    /// </summary>
+    private static void AddServices(Workload workload, Pod pod, NamespaceView view)
     {
-        foreach (var service in context.Services)
+        var services = view.ServicesSelecting(pod.Meta.Labels);
+        services.AddRange(view.SliceServicesOf(pod, services).ToList());
+        foreach (var service in services)
         {
-            if (service.Meta.Namespace != pod.Meta.Namespace || service.Type == "ExternalName" ||
-                service.Selector is not { Count: > 0 } selector || !selector.IsSubsetOf(pod.Meta.Labels))
-            {
-                continue;
-            }
             var ports = new PortList();
             foreach (var port in service.Ports)
             {
-                if (ResolveTargetPort(pod, port) is { } target)
+                if (ResolveTargetPort(pod, service, port) is { } target)
                 {
-                    ports.Ports.Add(new Port { ServicePort = (uint)port.Port, TargetPort = (uint)target });
+                    ports.Ports.Add(new Port { ServicePort = port.ServicePort, TargetPort = target });
                 }
             }
-            var hostname = Names.ServiceHostname(service.Meta.Name, service.Meta.Namespace, context.Mesh.DomainSuffix);
-            workload.Services[Names.ServiceKey(service.Meta.Namespace, hostname)] = ports;
+            workload.Services[service.Key] = ports;
         }
     }
 
-    /// <summary>Numeric targets as stored; named ones through the pod's TCP container ports, else omitted.</summary>
-    private static int? ResolveTargetPort(Pod pod, ServicePort port)
+    /// <summary>
+    /// Kubernetes named targets through the pod's TCP container ports (unresolvable ⇒ omitted);
+    /// ServiceEntry ports by their name if a container port has it, else the entry's target port.
+    /// </summary>
+    private static uint? ResolveTargetPort(Pod pod, WorkloadService service, WorkloadServicePort port)
     {
-        if (port.TargetPortName is null)
+        if (port.TargetPortName is { } targetName)
         {
-            return port.TargetPort == 0 ? port.Port : port.TargetPort;
+            return ContainerPort(pod, targetName);
         }
+        if (service.FromServiceEntry && port.PortName.Length > 0)
+        {
+            return ContainerPort(pod, port.PortName) ?? (port.TargetPort == 0 ? port.ServicePort : port.TargetPort);
+        }
+        return port.TargetPort;
+    }
+
+    private static uint? ContainerPort(Pod pod, string name)
+    {
         foreach (var container in pod.ContainerPorts)
         {
-            if (container.Name == port.TargetPortName && container.Protocol == "TCP")
+            if (container.Name == name && container.Protocol == "TCP")
             {
-                return container.Port;
+                return (uint)container.Port;
             }
         }
         return null;
     }
 
-    private static string? First(ObjectMeta meta, params string[] labels)
-    {
-        foreach (var label in labels)
-        {
-            if (meta.Labels.Get(label) is { Length: > 0 } value)
-            {
-                return value;
-            }
-        }
-        return null;
-    }
+    private static string TrimSuffix(string value, string suffix) =>
+        value.EndsWith(suffix, StringComparison.Ordinal) ? value[..^suffix.Length] : value;
 
-    [GeneratedRegex(@"-\d{8,10}$")]
+    [GeneratedRegex(@"^(.+)-\d{8,10}$")]
     private static partial Regex CronJobSuffix();
 }

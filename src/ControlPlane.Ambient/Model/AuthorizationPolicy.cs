@@ -13,6 +13,9 @@ public sealed record AuthorizationPolicy : IMeshObject
     /// <summary><c>spec.selector.matchLabels</c>; empty when the policy has no selector.</summary>
     public StringMap Selector { get; init; }
 
+    /// <summary><c>spec.selector</c> is present (even if empty): the policy is workload-scoped.</summary>
+    public bool HasSelector { get; init; }
+
     /// <summary>The policy targets a Gateway/Service (<c>targetRef(s)</c>): it is for waypoints, not ztunnel.</summary>
     public bool HasTargetRefs { get; init; }
 

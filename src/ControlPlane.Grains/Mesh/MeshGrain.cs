@@ -1,46 +1,67 @@
 using ControlPlane.Ambient.Builders;
 using ControlPlane.Ambient.Model;
 using ControlPlane.Grains.Namespaces;
+using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Grains.Mesh;
 
 /// <inheritdoc cref="IMeshGrain"/>
 [KeepAlive]
-public sealed class MeshGrain(MeshSettings settings) : Grain, IMeshGrain
+public sealed partial class MeshGrain(MeshSettings settings, ILogger<MeshGrain> logger) : Grain, IMeshGrain
 {
     private readonly Dictionary<ObjectKey, KubeNode> _nodes = [];
+    private readonly Dictionary<ObjectKey, AuthorizationPolicy> _rootPolicies = [];
+    private readonly Dictionary<ObjectKey, PeerAuthentication> _peerAuthentications = [];
+    private readonly Dictionary<ObjectKey, Gateway> _gateways = [];
+    private readonly Dictionary<ObjectKey, GatewayClass> _gatewayClasses = [];
+    private readonly Dictionary<string, IReadOnlyList<HostClaim>> _claims = new(StringComparer.Ordinal);
     private readonly HashSet<string> _namespaces = new(StringComparer.Ordinal);
     private KubeNamespace? _systemNamespace;
     private MeshInputs? _inputs;
 
-    private MeshInputs Inputs => _inputs ??= MeshInputs.From(settings, _systemNamespace, _nodes.Values);
+    private MeshInputs Inputs => _inputs ??= Compute();
 
-    public async Task ApplyAsync(IReadOnlyList<ObjectChange> changes)
+    public Task ApplyAsync(IReadOnlyList<ObjectChange> changes)
     {
         foreach (var change in changes)
         {
-            switch (change.Key.Kind)
+            var key = change.Key;
+            switch (key.Kind)
             {
-                case Kinds.Node when change.Object is KubeNode node:
-                    _nodes[change.Key] = node;
-                    break;
                 case Kinds.Node:
-                    _nodes.Remove(change.Key);
+                    Set(_nodes, change);
                     break;
-                case Kinds.Namespace when change.Key.Name == settings.RootNamespace:
+                case Kinds.Namespace when key.Name == settings.RootNamespace && key.Cluster == settings.ClusterId:
                     _systemNamespace = change.Object as KubeNamespace;
+                    break;
+                case Kinds.AuthorizationPolicy when key.Namespace == settings.RootNamespace:
+                    Set(_rootPolicies, change);
+                    break;
+                case Kinds.PeerAuthentication:
+                    Set(_peerAuthentications, change);
+                    break;
+                case Kinds.Gateway:
+                    Set(_gateways, change);
+                    break;
+                case Kinds.GatewayClass:
+                    Set(_gatewayClasses, change);
                     break;
             }
         }
-        var previous = Inputs;
-        _inputs = null;
-        if (Inputs.Equals(previous))
+        return RecomputeAsync();
+    }
+
+    public Task ReportHostClaimsAsync(string ns, IReadOnlyList<HostClaim> claims)
+    {
+        if (claims.Count == 0)
         {
-            return;
+            _claims.Remove(ns);
         }
-        var inputs = Inputs;
-        await Task.WhenAll(_namespaces.Select(ns =>
-            GrainFactory.GetGrain<INamespaceGrain>(GrainKeys.Namespace(ns)).SetMeshAsync(inputs)));
+        else
+        {
+            _claims[ns] = claims;
+        }
+        return RecomputeAsync();
     }
 
     public Task<MeshInputs> RegisterNamespaceAsync(string name)
@@ -50,4 +71,59 @@ public sealed class MeshGrain(MeshSettings settings) : Grain, IMeshGrain
     }
 
     public Task<MeshInputs> GetInputsAsync() => Task.FromResult(Inputs);
+
+    /// <summary>Recomputes the inputs and, only if they changed, sends them to every namespace grain.</summary>
+    private async Task RecomputeAsync()
+    {
+        var previous = Inputs;
+        _inputs = null;
+        if (Inputs.Equals(previous))
+        {
+            return;
+        }
+        var inputs = Inputs;
+        // The root namespace publishes the static policy, so it hears of changes even before it has objects.
+        var targets = new HashSet<string>(_namespaces, StringComparer.Ordinal) { settings.RootNamespace };
+        LogBroadcast(targets.Count, inputs.Waypoints.Count, inputs.NodeLocalities.Count);
+        await Task.WhenAll(targets.Select(ns => GrainFactory.GetGrain<INamespaceGrain>(GrainKeys.Namespace(ns)).SetMeshAsync(inputs)));
+    }
+
+    private MeshInputs Compute()
+    {
+        // Cluster-scoped and duplicated objects: the local cluster's first.
+        var classes = new Dictionary<string, GatewayClass>(StringComparer.Ordinal);
+        foreach (var gatewayClass in LocalFirst(_gatewayClasses.Values))
+        {
+            classes.TryAdd(gatewayClass.Meta.Name, gatewayClass);
+        }
+        return MeshInputs.From(
+            settings,
+            _systemNamespace,
+            _nodes.Values.Where(n => n.Meta.Cluster == settings.ClusterId),
+            _rootPolicies.Values,
+            _peerAuthentications.Values,
+            LocalFirst(_gateways.Values),
+            classes,
+            _claims.Values.SelectMany(c => c));
+    }
+
+    private IEnumerable<T> LocalFirst<T>(IEnumerable<T> objects)
+        where T : IMeshObject =>
+        objects.OrderBy(o => o.Meta.Cluster == settings.ClusterId ? 0 : 1).ThenBy(o => o.Meta.Cluster, StringComparer.Ordinal);
+
+    private static void Set<T>(Dictionary<ObjectKey, T> objects, ObjectChange change)
+        where T : class
+    {
+        if (change.Object is T obj)
+        {
+            objects[change.Key] = obj;
+        }
+        else
+        {
+            objects.Remove(change.Key);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Mesh inputs changed: sending them to {Namespaces} namespaces ({Waypoints} waypoints, {Nodes} nodes with a locality)")]
+    private partial void LogBroadcast(int namespaces, int waypoints, int nodes);
 }

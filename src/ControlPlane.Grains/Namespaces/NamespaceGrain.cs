@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using ControlPlane.Ambient.Builders;
+using ControlPlane.Ambient.Collections;
 using ControlPlane.Ambient.Model;
 using ControlPlane.Grains.Distribution;
 using ControlPlane.Grains.Mesh;
@@ -14,147 +15,476 @@ public sealed class NamespaceGrain : Grain, INamespaceGrain
 {
     private readonly Dictionary<ObjectKey, Pod> _pods = [];
     private readonly Dictionary<ObjectKey, KubeService> _services = [];
+    private readonly Dictionary<ObjectKey, ServiceEntry> _serviceEntries = [];
+    private readonly Dictionary<ObjectKey, WorkloadEntry> _workloadEntries = [];
+    private readonly Dictionary<ObjectKey, EndpointSlice> _slices = [];
+    private readonly Dictionary<ObjectKey, AuthorizationPolicy> _authorizationPolicies = [];
+    private readonly Dictionary<ObjectKey, PeerAuthentication> _peerAuthentications = [];
     private readonly Dictionary<string, KubeNamespace> _namespaceByCluster = new(StringComparer.Ordinal);
 
-    // What each object currently publishes, and the content hash of each published resource.
-    private readonly Dictionary<ObjectKey, string> _resourceOf = [];
-    private readonly Dictionary<string, ulong> _published = new(StringComparer.Ordinal);
+    // What each object (or the static policy) publishes, who owns each published resource, and its content hash.
+    private readonly Dictionary<ObjectKey, List<ResourceId>> _resourcesOf = [];
+    private readonly Dictionary<ResourceId, ObjectKey> _owners = [];
+    private readonly Dictionary<ResourceId, ulong> _published = [];
+    private IReadOnlyList<HostClaim> _claims = [];
     private MeshInputs? _mesh;
 
     private string Name => this.GetPrimaryKeyString();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+    /// <summary>Stands for the static STRICT policy, which no object owns.</summary>
+    private ObjectKey StaticPolicyKey => new(string.Empty, "StaticPolicy", Name, PeerAuthenticationBuilder.StaticStrictName);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
         _mesh = await GrainFactory.GetGrain<IMeshGrain>(GrainKeys.Mesh).RegisterNamespaceAsync(Name);
+        if (NamespaceBuilder.BuildStaticPolicy(View()) is not null)
+        {
+            await RebuildAsync([StaticPolicyKey]);
+        }
+    }
 
     public Task ApplyAsync(IReadOnlyList<ObjectChange> changes)
     {
         var dirty = new HashSet<ObjectKey>();
-        var everything = false;
         foreach (var change in changes)
         {
-            switch (change.Key.Kind)
+            var key = change.Key;
+            switch (key.Kind)
             {
                 case Kinds.Pod:
                     Set(_pods, change);
-                    dirty.Add(change.Key);
+                    dirty.Add(key);
                     break;
                 case Kinds.Service:
-                    _services.TryGetValue(change.Key, out var before);
-                    Set(_services, change);
-                    dirty.Add(change.Key);
-                    // A selector change moves pods in or out of the service's endpoints.
-                    MarkSelectedPods(dirty, before);
-                    MarkSelectedPods(dirty, change.Object as KubeService);
+                    {
+                        var (before, after) = Set(_services, change);
+                        dirty.Add(key);
+                        foreach (var service in new[] { before, after })
+                        {
+                            if (service is not null)
+                            {
+                                MarkSelected(dirty, service.Selector);
+                                MarkSliceTargets(dirty, service.Meta.Name);
+                                MarkEntriesWithHost(dirty, Names.ServiceHostname(service.Meta.Name, Name, Settings.DomainSuffix));
+                            }
+                        }
+                        break;
+                    }
+                case Kinds.ServiceEntry:
+                    {
+                        var (before, after) = Set(_serviceEntries, change);
+                        dirty.Add(key);
+                        foreach (var entry in new[] { before, after })
+                        {
+                            if (entry is not null)
+                            {
+                                MarkSelected(dirty, entry.WorkloadSelector);
+                                // Entries sharing a host may win or lose it now.
+                                foreach (var host in entry.Hosts)
+                                {
+                                    MarkEntriesWithHost(dirty, host);
+                                }
+                            }
+                        }
+                        break;
+                    }
+                case Kinds.WorkloadEntry:
+                    Set(_workloadEntries, change);
+                    dirty.Add(key);
                     break;
+                case Kinds.EndpointSlice:
+                    {
+                        var (before, after) = Set(_slices, change);
+                        dirty.Add(key);
+                        MarkSlicePods(dirty, before);
+                        MarkSlicePods(dirty, after);
+                        break;
+                    }
+                case Kinds.AuthorizationPolicy:
+                    {
+                        var (before, after) = Set(_authorizationPolicies, change);
+                        dirty.Add(key);
+                        MarkWorkloadsMatching(dirty, before is { HasSelector: true } ? before.Selector : null);
+                        MarkWorkloadsMatching(dirty, after is { HasSelector: true } ? after.Selector : null);
+                        break;
+                    }
+                case Kinds.PeerAuthentication:
+                    {
+                        var (before, after) = Set(_peerAuthentications, change);
+                        dirty.Add(key);
+                        if (before is { Selector.Count: 0 } || after is { Selector.Count: 0 })
+                        {
+                            // The namespace-wide mode: every workload and every converted policy inherit it.
+                            MarkAllWorkloads(dirty);
+                            dirty.UnionWith(_peerAuthentications.Keys);
+                        }
+                        MarkWorkloadsMatching(dirty, before?.Selector);
+                        MarkWorkloadsMatching(dirty, after?.Selector);
+                        break;
+                    }
                 case Kinds.Namespace:
                     if (change.Object is KubeNamespace ns)
                     {
-                        _namespaceByCluster[change.Key.Cluster] = ns;
+                        _namespaceByCluster[key.Cluster] = ns;
                     }
                     else
                     {
-                        _namespaceByCluster.Remove(change.Key.Cluster);
+                        _namespaceByCluster.Remove(key.Cluster);
                     }
-                    everything = true;
+                    // Its labels and annotations (waypoints, traffic distribution) reach everything.
+                    dirty.UnionWith(AllKeys());
                     break;
             }
         }
-        return RebuildAsync(everything ? AllKeys() : dirty);
+        return RebuildAsync(dirty);
     }
 
     public Task SetMeshAsync(MeshInputs inputs)
     {
-        if (inputs.Equals(_mesh))
+        var change = MeshInputs.Diff(_mesh, inputs);
+        _mesh = inputs;
+        if (change.IsEmpty)
         {
             return Task.CompletedTask;
         }
-        _mesh = inputs;
-        return RebuildAsync(AllKeys());
-    }
-
-    public Task<IReadOnlyList<string>> GetResourceNamesAsync() =>
-        Task.FromResult<IReadOnlyList<string>>([.. _published.Keys.Order(StringComparer.Ordinal)]);
-
-    private async Task RebuildAsync(IEnumerable<ObjectKey> keys)
-    {
-        var mesh = _mesh ?? throw new InvalidOperationException("namespace grain has no mesh inputs");
-        var inputs = new NamespaceInputs
+        if (change.Everything)
         {
-            Name = Name,
-            Namespace = EffectiveNamespace(mesh.Settings.ClusterId),
-            Services = [.. _services.Values],
-        };
-        var updated = new List<PublishedResource>();
-        var removed = new List<string>();
-        foreach (var key in keys)
-        {
-            var built = key.Kind switch
-            {
-                Kinds.Pod when _pods.TryGetValue(key, out var pod) => NamespaceBuilder.BuildPod(pod, inputs, mesh),
-                Kinds.Service when _services.TryGetValue(key, out var service) => NamespaceBuilder.BuildService(service, inputs, mesh),
-                _ => null,
-            };
-            if (_resourceOf.TryGetValue(key, out var previousName) && previousName != built?.Name)
-            {
-                _resourceOf.Remove(key);
-                if (_published.Remove(previousName))
-                {
-                    removed.Add(previousName);
-                }
-            }
-            if (built is null)
-            {
-                continue;
-            }
-            _resourceOf[key] = built.Name;
-            var body = built.Message.ToByteArray();
-            var hash = XxHash64.HashToUInt64(body);
-            if (_published.TryGetValue(built.Name, out var publishedHash) && publishedHash == hash)
-            {
-                continue;
-            }
-            _published[built.Name] = hash;
-            updated.Add(new PublishedResource(built.Name, body));
+            return RebuildAsync(AllKeys());
         }
-        if (updated.Count == 0 && removed.Count == 0)
-        {
-            return;
-        }
-        await GrainFactory.GetGrain<IDistributionGrain>(GrainKeys.Distribution)
-            .PublishAsync([new ResourceBatch(TypeUrls.Address, string.Empty, updated, removed)]);
-    }
-
-    private void MarkSelectedPods(HashSet<ObjectKey> dirty, KubeService? service)
-    {
-        if (service?.Selector is not { Count: > 0 } selector)
-        {
-            return;
-        }
+        var dirty = new HashSet<ObjectKey>();
         foreach (var (key, pod) in _pods)
         {
-            if (selector.IsSubsetOf(pod.Meta.Labels))
+            if (change.Nodes.Contains(pod.NodeName))
+            {
+                dirty.Add(key);
+            }
+        }
+        foreach (var selector in change.PolicySelectors)
+        {
+            MarkWorkloadsMatching(dirty, selector);
+        }
+        if (change.PeerAuthentication)
+        {
+            MarkAllWorkloads(dirty);
+            dirty.UnionWith(_peerAuthentications.Keys);
+        }
+        if (change.StaticPolicy)
+        {
+            dirty.Add(StaticPolicyKey);
+        }
+        if (change.Waypoints.Count > 0)
+        {
+            MarkWaypointUsers(dirty, change.Waypoints);
+        }
+        foreach (var (key, entry) in _serviceEntries)
+        {
+            if (entry.Hosts.Any(change.Hosts.Contains))
+            {
+                dirty.Add(key);
+            }
+        }
+        return RebuildAsync(dirty);
+    }
+
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetResourceNamesAsync()
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var group in _published.Keys.GroupBy(id => id.Kind))
+        {
+            result[TypeUrlOf(group.Key)] = [.. group.Select(id => id.Name).Order(StringComparer.Ordinal)];
+        }
+        return Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(result);
+    }
+
+    private MeshSettings Settings => (_mesh ?? throw new InvalidOperationException("namespace grain has no mesh inputs")).Settings;
+
+    private NamespaceView View() => new(
+        new NamespaceInputs
+        {
+            Name = Name,
+            Namespace = EffectiveNamespace(),
+            Pods = _pods.Values,
+            Services = _services.Values,
+            ServiceEntries = _serviceEntries.Values,
+            WorkloadEntries = _workloadEntries.Values,
+            EndpointSlices = _slices.Values,
+            AuthorizationPolicies = _authorizationPolicies.Values,
+            PeerAuthentications = _peerAuthentications.Values,
+        },
+        _mesh ?? throw new InvalidOperationException("namespace grain has no mesh inputs"));
+
+    /// <summary>Rebuilds the given objects; publishes what changed by content and what they no longer publish.</summary>
+    private async Task RebuildAsync(IReadOnlyCollection<ObjectKey> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+        var view = View();
+        var built = new Dictionary<ObjectKey, List<AmbientResource>>(keys.Count);
+        foreach (var key in keys)
+        {
+            built[key] = key == StaticPolicyKey
+                ? NamespaceBuilder.BuildStaticPolicy(view) is { } staticPolicy ? [staticPolicy] : []
+                : Find(key) is { } obj ? [.. NamespaceBuilder.Build(obj, view)] : [];
+        }
+        var updated = new Dictionary<AmbientResourceKind, List<PublishedResource>>();
+        var removed = new Dictionary<AmbientResourceKind, List<string>>();
+        var produced = new HashSet<ResourceId>();
+        foreach (var (key, resources) in built)
+        {
+            foreach (var resource in resources)
+            {
+                var id = new ResourceId(resource.Kind, resource.Name);
+                produced.Add(id);
+                _owners[id] = key;
+                var body = resource.Message.ToByteArray();
+                var hash = XxHash64.HashToUInt64(body);
+                if (_published.TryGetValue(id, out var publishedHash) && publishedHash == hash)
+                {
+                    continue;
+                }
+                _published[id] = hash;
+                ListFor(updated, id.Kind).Add(new PublishedResource(id.Name, body));
+            }
+        }
+        foreach (var (key, resources) in built)
+        {
+            if (_resourcesOf.TryGetValue(key, out var before))
+            {
+                foreach (var id in before)
+                {
+                    // Gone from this object, and not taken over by another one in this rebuild.
+                    if (!produced.Contains(id) && _owners.TryGetValue(id, out var owner) && owner == key)
+                    {
+                        _owners.Remove(id);
+                        _published.Remove(id);
+                        ListFor(removed, id.Kind).Add(id.Name);
+                    }
+                }
+            }
+            if (resources.Count == 0)
+            {
+                _resourcesOf.Remove(key);
+            }
+            else
+            {
+                _resourcesOf[key] = [.. resources.Select(r => new ResourceId(r.Kind, r.Name))];
+            }
+        }
+        var batches = new List<ResourceBatch>(2);
+        foreach (var kind in new[] { AmbientResourceKind.Address, AmbientResourceKind.Authorization })
+        {
+            var kindUpdated = updated.GetValueOrDefault(kind) ?? [];
+            var kindRemoved = removed.GetValueOrDefault(kind) ?? [];
+            if (kindUpdated.Count + kindRemoved.Count > 0)
+            {
+                batches.Add(new ResourceBatch(TypeUrlOf(kind), string.Empty, kindUpdated, kindRemoved));
+            }
+        }
+        if (batches.Count > 0)
+        {
+            await GrainFactory.GetGrain<IDistributionGrain>(GrainKeys.Distribution).PublishAsync(batches);
+        }
+        if (keys.Any(k => k.Kind is Kinds.ServiceEntry or Kinds.Service))
+        {
+            ReportClaims(view);
+        }
+    }
+
+    /// <summary>Tells the mesh which ServiceEntry hosts this namespace publishes, when that changed.</summary>
+    private void ReportClaims(NamespaceView view)
+    {
+        var claims = view.HostClaims().OrderBy(c => c.Host, StringComparer.Ordinal).ToList();
+        if (claims.SequenceEqual(_claims))
+        {
+            return;
+        }
+        _claims = claims;
+        GrainFactory.GetGrain<IMeshGrain>(GrainKeys.Mesh).ReportHostClaimsAsync(Name, claims).Ignore();
+    }
+
+    private IMeshObject? Find(ObjectKey key) => key.Kind switch
+    {
+        Kinds.Pod => _pods.GetValueOrDefault(key),
+        Kinds.Service => _services.GetValueOrDefault(key),
+        Kinds.ServiceEntry => _serviceEntries.GetValueOrDefault(key),
+        Kinds.WorkloadEntry => _workloadEntries.GetValueOrDefault(key),
+        Kinds.EndpointSlice => _slices.GetValueOrDefault(key),
+        Kinds.AuthorizationPolicy => _authorizationPolicies.GetValueOrDefault(key),
+        Kinds.PeerAuthentication => _peerAuthentications.GetValueOrDefault(key),
+        _ => null,
+    };
+
+    private List<ObjectKey> AllKeys() =>
+    [
+        .. _pods.Keys, .. _services.Keys, .. _serviceEntries.Keys, .. _workloadEntries.Keys, .. _slices.Keys,
+        .. _authorizationPolicies.Keys, .. _peerAuthentications.Keys, StaticPolicyKey,
+    ];
+
+    /// <summary>Pods, WorkloadEntries and ServiceEntries (their endpoints select by the entry's labels).</summary>
+    private void MarkAllWorkloads(HashSet<ObjectKey> dirty)
+    {
+        dirty.UnionWith(_pods.Keys);
+        dirty.UnionWith(_workloadEntries.Keys);
+        dirty.UnionWith(_serviceEntries.Keys);
+    }
+
+    /// <summary>Workloads whose labels a (policy) selector matches; null or empty selects none.</summary>
+    private void MarkWorkloadsMatching(HashSet<ObjectKey> dirty, StringMap? selector)
+    {
+        if (selector is not { Count: > 0 } labels)
+        {
+            return;
+        }
+        MarkSelected(dirty, labels);
+        foreach (var (key, entry) in _serviceEntries)
+        {
+            if (labels.IsSubsetOf(entry.Meta.Labels))
             {
                 dirty.Add(key);
             }
         }
     }
 
-    private List<ObjectKey> AllKeys() => [.. _pods.Keys, .. _services.Keys];
+    /// <summary>Pods and WorkloadEntries a (service) selector picks.</summary>
+    private void MarkSelected(HashSet<ObjectKey> dirty, StringMap? selector)
+    {
+        if (selector is not { Count: > 0 } labels)
+        {
+            return;
+        }
+        foreach (var (key, pod) in _pods)
+        {
+            if (labels.IsSubsetOf(pod.Meta.Labels))
+            {
+                dirty.Add(key);
+            }
+        }
+        foreach (var (key, entry) in _workloadEntries)
+        {
+            if (labels.IsSubsetOf(entry.Spec.Labels))
+            {
+                dirty.Add(key);
+            }
+        }
+    }
+
+    /// <summary>Entries that claim a host, and the workloads they select.</summary>
+    private void MarkEntriesWithHost(HashSet<ObjectKey> dirty, string host)
+    {
+        foreach (var (key, entry) in _serviceEntries)
+        {
+            if (entry.Hosts.Contains(host) && dirty.Add(key))
+            {
+                MarkSelected(dirty, entry.WorkloadSelector);
+            }
+        }
+    }
+
+    /// <summary>The slices of a Service (their port mapping follows it) and the pods they name.</summary>
+    private void MarkSliceTargets(HashSet<ObjectKey> dirty, string serviceName)
+    {
+        foreach (var (key, slice) in _slices)
+        {
+            if (slice.ServiceName == serviceName)
+            {
+                dirty.Add(key);
+                MarkSlicePods(dirty, slice);
+            }
+        }
+    }
+
+    private void MarkSlicePods(HashSet<ObjectKey> dirty, EndpointSlice? slice)
+    {
+        if (slice is null)
+        {
+            return;
+        }
+        foreach (var endpoint in slice.Endpoints)
+        {
+            if (endpoint.TargetRef is { Kind: Kinds.Pod } target)
+            {
+                foreach (var (key, pod) in _pods)
+                {
+                    if (pod.Meta.Name == target.Name)
+                    {
+                        dirty.Add(key);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Objects whose waypoint binding (own, namespace's, canary or instance-of) names a changed waypoint.</summary>
+    private void MarkWaypointUsers(HashSet<ObjectKey> dirty, IReadOnlySet<string> waypoints)
+    {
+        var view = View();
+        bool Uses(StringMap labels) => WaypointResolver.Referenced(labels, view).Any(waypoints.Contains);
+        foreach (var (key, pod) in _pods)
+        {
+            if (Uses(pod.Meta.Labels))
+            {
+                dirty.Add(key);
+            }
+        }
+        foreach (var (key, service) in _services)
+        {
+            if (Uses(service.Meta.Labels))
+            {
+                dirty.Add(key);
+            }
+        }
+        foreach (var (key, entry) in _workloadEntries)
+        {
+            if (Uses(entry.Spec.Labels))
+            {
+                dirty.Add(key);
+            }
+        }
+        foreach (var (key, entry) in _serviceEntries)
+        {
+            if (Uses(entry.Meta.Labels) || entry.Endpoints.Any(e => Uses(e.Labels)))
+            {
+                dirty.Add(key);
+            }
+        }
+    }
 
     /// <summary>The local cluster's Namespace object, else any cluster's (namespace sameness).</summary>
-    private KubeNamespace? EffectiveNamespace(string localCluster) =>
-        _namespaceByCluster.TryGetValue(localCluster, out var local) ? local : _namespaceByCluster.Values.FirstOrDefault();
+    private KubeNamespace? EffectiveNamespace()
+    {
+        var local = _mesh?.Settings.ClusterId;
+        return local is not null && _namespaceByCluster.TryGetValue(local, out var ns)
+            ? ns
+            : _namespaceByCluster.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => n.Value).FirstOrDefault();
+    }
 
-    private static void Set<T>(Dictionary<ObjectKey, T> objects, ObjectChange change)
+    private static string TypeUrlOf(AmbientResourceKind kind) =>
+        kind == AmbientResourceKind.Authorization ? TypeUrls.Authorization : TypeUrls.Address;
+
+    private static List<T> ListFor<T>(Dictionary<AmbientResourceKind, List<T>> lists, AmbientResourceKind kind)
+    {
+        if (!lists.TryGetValue(kind, out var list))
+        {
+            list = [];
+            lists[kind] = list;
+        }
+        return list;
+    }
+
+    private static (T? Before, T? After) Set<T>(Dictionary<ObjectKey, T> objects, ObjectChange change)
         where T : class
     {
+        objects.TryGetValue(change.Key, out var before);
         if (change.Object is T obj)
         {
             objects[change.Key] = obj;
+            return (before, obj);
         }
-        else
-        {
-            objects.Remove(change.Key);
-        }
+        objects.Remove(change.Key);
+        return (before, null);
     }
+
+    private readonly record struct ResourceId(AmbientResourceKind Kind, string Name);
 }

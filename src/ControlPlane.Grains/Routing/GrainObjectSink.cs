@@ -5,8 +5,10 @@ using ControlPlane.Grains.Namespaces;
 namespace ControlPlane.Grains.Routing;
 
 /// <summary>
-/// Routes source changes to the grains that own them: Nodes and the system Namespace to the mesh
-/// grain, everything else to the grain of its namespace (a Namespace object to its own grain).
+/// Routes source changes to the grains that own them. Mesh-wide kinds go to the mesh grain: Nodes,
+/// Gateways and GatewayClasses only there; the system Namespace, root-namespace AuthorizationPolicies
+/// and every PeerAuthentication there and to their namespace's grain. Everything else goes to the grain
+/// of its namespace (a Namespace object to its own grain).
 /// </summary>
 public sealed class GrainObjectSink(IGrainFactory grains, MeshSettings settings) : IObjectSink
 {
@@ -17,11 +19,19 @@ public sealed class GrainObjectSink(IGrainFactory grains, MeshSettings settings)
         foreach (var change in changes)
         {
             var key = change.Key;
-            if (key.Kind == Kinds.Node || (key.Kind == Kinds.Namespace && key.Name == settings.RootNamespace))
+            var (toMesh, toNamespace) = key.Kind switch
+            {
+                Kinds.Node or Kinds.Gateway or Kinds.GatewayClass => (true, false),
+                Kinds.Namespace => (key.Name == settings.RootNamespace, true),
+                Kinds.AuthorizationPolicy => (key.Namespace == settings.RootNamespace, true),
+                Kinds.PeerAuthentication => (true, true),
+                _ => (false, true),
+            };
+            if (toMesh)
             {
                 mesh.Add(change);
             }
-            if (key.Kind == Kinds.Node)
+            if (!toNamespace)
             {
                 continue;
             }
@@ -33,12 +43,12 @@ public sealed class GrainObjectSink(IGrainFactory grains, MeshSettings settings)
             }
             list.Add(change);
         }
-        var calls = new List<Task>(byNamespace.Count + 1);
         if (mesh.Count > 0)
         {
             // Mesh inputs first, so namespace grains activated below start from them.
             await grains.GetGrain<IMeshGrain>(GrainKeys.Mesh).ApplyAsync(mesh).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        var calls = new List<Task>(byNamespace.Count);
         foreach (var (ns, list) in byNamespace)
         {
             calls.Add(grains.GetGrain<INamespaceGrain>(GrainKeys.Namespace(ns)).ApplyAsync(list));

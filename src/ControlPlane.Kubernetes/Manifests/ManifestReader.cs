@@ -51,7 +51,7 @@ public static class ManifestReader
                 ? new ManifestDocument(file, index, line, null, apiVersionKind, null)
                 : new ManifestDocument(file, index, line, converted, apiVersionKind, null);
         }
-        catch (Exception ex) when (ex is YamlDotNet.Core.YamlException or InvalidOperationException or FormatException or InvalidObjectException)
+        catch (InvalidObjectException ex)
         {
             return new ManifestDocument(file, index, line, null, apiVersionKind, $"invalid {header.Kind}: {Describe(ex)}");
         }
@@ -92,18 +92,21 @@ public static class ManifestReader
         return true;
     }
 
-    /// <summary>The most specific message of an exception chain, with the YAML position when known.</summary>
+    /// <summary>The most specific message of an exception chain, with the YAML position when a parser gave one.</summary>
     private static string Describe(Exception ex)
     {
         var innermost = ex;
-        while (innermost.InnerException is not null)
+        YamlDotNet.Core.YamlException? positioned = null;
+        for (var current = ex; current is not null; current = current.InnerException)
         {
-            innermost = innermost.InnerException;
+            innermost = current;
+            if (current is YamlDotNet.Core.YamlException yaml && current.InnerException is not null)
+            {
+                positioned ??= yaml;
+            }
         }
-        var message = FirstLine(innermost.Message);
-        return ex is YamlDotNet.Core.YamlException yaml && !ReferenceEquals(innermost, ex)
-            ? $"{message} (at line {yaml.Start.Line} of the document)"
-            : message;
+        var message = FirstLine(ex is InvalidObjectException ? ex.Message : innermost.Message);
+        return positioned is null ? message : $"{message} (at line {positioned.Start.Line} of the document)";
     }
 
     private static string FirstLine(string message)
