@@ -35,12 +35,13 @@ public static class Changes
             status: "True"
         """;
 
-    public static string Service(string ns, string name, string ip, string selector = "app: web") => $"""
+    public static string Service(string ns, string name, string ip, string selector = "app: web", string labels = "{}") => $"""
         apiVersion: v1
         kind: Service
         metadata:
           name: {name}
           namespace: {ns}
+          labels: {labels}
         spec:
           selector:
             {selector}
@@ -67,6 +68,55 @@ public static class Changes
         metadata:
           name: {name}
           labels: {labels}
+        """;
+
+    /// <summary>A workload-selector AuthorizationPolicy (ALLOW all) selecting <paramref name="selector"/>.</summary>
+    public static string Policy(string ns, string name, string selector = "app: web", string action = "ALLOW") => $$"""
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata:
+          name: {{name}}
+          namespace: {{ns}}
+        spec:
+          action: {{action}}
+          selector:
+            matchLabels:
+              {{selector}}
+          rules:
+          - {}
+        """;
+
+    public static string PeerAuthentication(string ns, string name, string mode) => $"""
+        apiVersion: security.istio.io/v1
+        kind: PeerAuthentication
+        metadata:
+          name: {name}
+          namespace: {ns}
+        spec:
+          mtls:
+            mode: {mode}
+        """;
+
+    /// <summary>A waypoint Gateway; ready (with a status hostname) or not, accepting bindings from any namespace.</summary>
+    public static string Waypoint(string ns, string name, bool ready, string waypointFor = "service") => $"""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata:
+          name: {name}
+          namespace: {ns}
+          labels:
+            istio.io/waypoint-for: {waypointFor}
+        spec:
+          gatewayClassName: istio-waypoint
+          listeners:
+          - name: mesh
+            port: 15008
+            protocol: HBONE
+            allowedRoutes:
+              namespaces:
+                from: All
+        status:
+          addresses: {(ready ? $"[{{type: Hostname, value: {name}.{ns}.svc.cluster.local}}]" : "[]")}
         """;
 
     public static string Join(params string[] documents) => string.Join("\n---\n", documents);

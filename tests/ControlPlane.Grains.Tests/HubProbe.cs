@@ -2,15 +2,16 @@ using System.Collections.Concurrent;
 using ControlPlane.Xds;
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Resources;
+using Authorization = Istio.Security.Authorization;
 using Istio.Workload;
 
 namespace ControlPlane.Grains.Tests;
 
-/// <summary>Watches one silo's hub: waits for conditions on the Address table and records changed names.</summary>
+/// <summary>Watches one silo's hub: waits for conditions on the ambient tables and records changed names.</summary>
 public sealed class HubProbe : IDisposable
 {
     private readonly XdsHub _hub;
-    private readonly ConcurrentQueue<string> _changed = new();
+    private readonly ConcurrentQueue<(string TypeUrl, string Name)> _changed = new();
 
     public HubProbe(XdsHub hub)
     {
@@ -20,24 +21,44 @@ public sealed class HubProbe : IDisposable
 
     public ResourceTable Addresses => _hub.GetTable(TypeUrls.Address);
 
-    /// <summary>Names changed (updated or removed) since the last call.</summary>
-    public IReadOnlyList<string> TakeChanged()
+    public ResourceTable Authorizations => _hub.GetTable(TypeUrls.Authorization);
+
+    /// <summary>Names of <paramref name="typeUrl"/> changed (updated or removed) since the last call for that type.</summary>
+    public IReadOnlyList<string> TakeChanged(string typeUrl = TypeUrls.Address)
     {
         var names = new List<string>();
-        while (_changed.TryDequeue(out var name))
+        var others = new List<(string, string)>();
+        while (_changed.TryDequeue(out var change))
         {
-            names.Add(name);
+            if (change.TypeUrl == typeUrl)
+            {
+                names.Add(change.Name);
+            }
+            else
+            {
+                others.Add(change);
+            }
+        }
+        foreach (var other in others)
+        {
+            _changed.Enqueue(other);
         }
         names.Sort(StringComparer.Ordinal);
         return names;
     }
 
+    /// <summary>Forgets every change recorded so far.</summary>
+    public void Clear() => _changed.Clear();
+
     public Address? Get(string name) =>
         Addresses.TryGet(name, out var resource) ? Address.Parser.ParseFrom(resource.Body) : null;
 
+    public Authorization? GetAuthorization(string name) =>
+        Authorizations.TryGet(name, out var resource) ? Authorization.Parser.ParseFrom(resource.Body) : null;
+
     public async Task WaitUntilAsync(Func<HubProbe, bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (!condition(this))
         {
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
@@ -64,12 +85,13 @@ public sealed class HubProbe : IDisposable
     {
         foreach (var change in batch.Changes)
         {
-            if (change.Key.TypeUrl == TypeUrls.Address)
+            if (change.Key.Level.Length > 0)
             {
-                foreach (var name in change.Names)
-                {
-                    _changed.Enqueue(name);
-                }
+                continue;
+            }
+            foreach (var name in change.Names)
+            {
+                _changed.Enqueue((change.Key.TypeUrl, name));
             }
         }
     }
