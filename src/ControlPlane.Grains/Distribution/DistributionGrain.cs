@@ -5,7 +5,8 @@ namespace ControlPlane.Grains.Distribution;
 
 /// <summary>
 /// The single fan-out point from grains to silos. Holds the published resources (name → encoded
-/// bytes) per table; kept alive because the state only lives in memory.
+/// bytes) per table; kept alive because the state only lives in memory. Every publish is numbered, so
+/// hubs apply updates in order and notice one they missed.
 /// </summary>
 [KeepAlive]
 public sealed partial class DistributionGrain : Grain, IDistributionGrain
@@ -16,6 +17,8 @@ public sealed partial class DistributionGrain : Grain, IDistributionGrain
     private readonly Dictionary<(string TypeUrl, string Scope), Dictionary<string, byte[]>> _tables = [];
     private readonly ObserverManager<IHubObserver> _hubs;
     private readonly ILogger<DistributionGrain> _logger;
+    private readonly Guid _epoch = Guid.NewGuid();
+    private long _sequence;
 
     public DistributionGrain(ILogger<DistributionGrain> logger)
     {
@@ -42,11 +45,12 @@ public sealed partial class DistributionGrain : Grain, IDistributionGrain
                 table.Remove(name);
             }
         }
-        _hubs.Notify(hub => hub.ApplyAsync(batches));
+        var update = new HubUpdate(_epoch, ++_sequence, batches, IsSnapshot: false);
+        _hubs.Notify(hub => hub.ApplyAsync(update));
         return Task.CompletedTask;
     }
 
-    public Task SubscribeAsync(IHubObserver hub, bool sendSnapshot)
+    public Task<HubPosition> SubscribeAsync(IHubObserver hub, bool sendSnapshot)
     {
         _hubs.Subscribe(hub, hub);
         if (sendSnapshot)
@@ -61,10 +65,10 @@ public sealed partial class DistributionGrain : Grain, IDistributionGrain
                 }
                 snapshot.Add(new ResourceBatch(typeUrl, scope, updated, []));
             }
-            LogSnapshot(snapshot.Sum(b => b.Updated.Count));
-            hub.ApplyAsync(snapshot);
+            LogSnapshot(snapshot.Sum(b => b.Updated.Count), _sequence);
+            hub.ApplyAsync(new HubUpdate(_epoch, _sequence, snapshot, IsSnapshot: true)).Ignore();
         }
-        return Task.CompletedTask;
+        return Task.FromResult(new HubPosition(_epoch, _sequence));
     }
 
     public Task UnsubscribeAsync(IHubObserver hub)
@@ -73,6 +77,6 @@ public sealed partial class DistributionGrain : Grain, IDistributionGrain
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A hub subscribed; sent it a snapshot of {Resources} resources")]
-    private partial void LogSnapshot(int resources);
+    [LoggerMessage(Level = LogLevel.Information, Message = "A hub asked for a snapshot: {Resources} resources as of publish {Sequence}")]
+    private partial void LogSnapshot(int resources, long sequence);
 }

@@ -6,5 +6,5 @@ namespace ControlPlane.Grains.Distribution;
 public interface IHubObserver : IGrainObserver
 {
     [OneWay]
-    Task ApplyAsync(IReadOnlyList<ResourceBatch> batches);
+    Task ApplyAsync(HubUpdate update);
 }

@@ -47,10 +47,10 @@ public sealed class MeshGrainPolicyTests(TwoSiloCluster cluster) : IClassFixture
 
         await cluster.Sink.ApplyAsync(Upsert(PeerAuthentication("istio-system", "default", "STRICT")), CancellationToken.None);
         await probe.WaitUntilAsync(
-            p => p.Get("Kubernetes//Pod/s1/a")!.Workload.AuthorizationPolicies.Contains("istio-system/istio_converted_static_strict") &&
+            p => p.GetAuthorization("istio-system/istio_converted_static_strict") is not null &&
+                 p.Get("Kubernetes//Pod/s1/a")!.Workload.AuthorizationPolicies.Contains("istio-system/istio_converted_static_strict") &&
                  p.Get("Kubernetes//Pod/s2/b")!.Workload.AuthorizationPolicies.Contains("istio-system/istio_converted_static_strict"),
-            "every workload lists the static policy");
-        Assert.NotNull(probe.GetAuthorization("istio-system/istio_converted_static_strict"));
+            "the static policy is published and every workload lists it");
 
         await cluster.Sink.ApplyAsync(Delete(Kinds.PeerAuthentication, "istio-system", "default"), CancellationToken.None);
         await probe.WaitUntilAsync(
