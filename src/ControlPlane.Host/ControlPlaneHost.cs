@@ -6,6 +6,7 @@ using ControlPlane.Ca.Distribution;
 using ControlPlane.Ca.Server;
 using ControlPlane.Ca.Serving;
 using ControlPlane.Grains;
+using ControlPlane.Grains.Distribution;
 using ControlPlane.Grains.Routing;
 using ControlPlane.Host.Endpoints;
 using ControlPlane.Host.Options;
@@ -150,9 +151,30 @@ public static class ControlPlaneHost
         if (app.Services.GetService<ConfigDirectorySource>() is { } source)
         {
             readiness.Register(ConfigDirectoryCondition);
-            source.InitialSync.ContinueWith(
-                t => { if (t.IsCompletedSuccessfully) readiness.Complete(ConfigDirectoryCondition); },
-                TaskScheduler.Default);
+            var bridge = app.Services.GetRequiredService<HubBridge>();
+            var stopping = app.Lifetime.ApplicationStopping;
+            // Ready once the directory's content went through the grains and reached this silo's hub.
+            _ = source.InitialSync.ContinueWith(
+                async t =>
+                {
+                    while (t.IsCompletedSuccessfully && !stopping.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            await bridge.WaitUntilCurrentAsync(stopping).ConfigureAwait(false);
+                            readiness.Complete(ConfigDirectoryCondition);
+                            return;
+                        }
+                        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+                        {
+                            // The grains are not reachable yet: try again.
+                            await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
+                        }
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default).Unwrap();
         }
     }
 

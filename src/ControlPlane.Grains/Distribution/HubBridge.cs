@@ -30,6 +30,7 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
 
     // What this bridge has put into the hub, so a snapshot can remove what it no longer holds.
     private readonly Dictionary<(string TypeUrl, string Scope), HashSet<string>> _known = [];
+    private readonly List<(HubPosition Position, TaskCompletionSource Done)> _waiters = [];
     private Guid _epoch;
     private long _applied = -1;
     private long _gapSince;
@@ -65,6 +66,35 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Completes once this silo's hub holds everything the distribution grain had published when this was
+    /// called (applied and committed), e.g. before reporting ready.
+    /// </summary>
+    public async Task WaitUntilCurrentAsync(CancellationToken cancellationToken)
+    {
+        var reference = _reference ?? throw new InvalidOperationException("the hub bridge has not started");
+        var position = await Distribution.SubscribeAsync(reference, sendSnapshot: false).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task reached;
+        lock (_gate)
+        {
+            if (Reached(position))
+            {
+                reached = Task.CompletedTask;
+            }
+            else
+            {
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((position, done));
+                NoteBehindLocked(position);
+                reached = done.Task;
+            }
+        }
+        await reached.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await hub.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool Reached(HubPosition position) => position.Epoch == _epoch && _applied >= position.Sequence;
+
     /// <summary>Applies queued updates of the current epoch that are next in line; notes a gap if some remain.</summary>
     private void Drain()
     {
@@ -89,6 +119,14 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
             if (queue.Count == 0)
             {
                 _pending.Remove(_epoch);
+            }
+        }
+        for (var i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (Reached(_waiters[i].Position))
+            {
+                _waiters[i].Done.TrySetResult();
+                _waiters.RemoveAt(i);
             }
         }
         var waiting = _pending.Count > 0;
@@ -146,6 +184,7 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
         }
         _epoch = snapshot.Epoch;
         _applied = snapshot.Sequence;
+        _gapSince = 0;
         LogSnapshotApplied(snapshot.Sequence, snapshot.Batches.Sum(b => b.Updated.Count));
     }
 
@@ -224,10 +263,15 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
     {
         lock (_gate)
         {
-            if ((position.Epoch != _epoch || position.Sequence > _applied) && _gapSince == 0)
-            {
-                _gapSince = Stopwatch.GetTimestamp();
-            }
+            NoteBehindLocked(position);
+        }
+    }
+
+    private void NoteBehindLocked(HubPosition position)
+    {
+        if (!Reached(position) && _gapSince == 0)
+        {
+            _gapSince = Stopwatch.GetTimestamp();
         }
     }
 

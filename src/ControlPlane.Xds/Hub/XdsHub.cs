@@ -24,6 +24,9 @@ public sealed partial class XdsHub : BackgroundService
         Channel.CreateUnbounded<(ResourceDelta, long)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _listenersGate = new();
 
+    // Markers queued by FlushAsync: completed once everything queued before them is committed.
+    private readonly ConcurrentDictionary<ResourceDelta, TaskCompletionSource> _flushes = new(ReferenceEqualityComparer.Instance);
+
     // Guards table mutations against variant tables being created (and filled) concurrently.
     private readonly Lock _commitGate = new();
     private readonly Dictionary<TableKey, List<ResourceTable>> _variants = [];
@@ -117,6 +120,16 @@ public sealed partial class XdsHub : BackgroundService
         _incoming.Writer.TryWrite((delta, Stopwatch.GetTimestamp()));
     }
 
+    /// <summary>Completes once every delta published before this call has been committed to the tables.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var marker = new ResourceDelta(string.Empty, string.Empty, [], []);
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _flushes[marker] = flushed;
+        _incoming.Writer.TryWrite((marker, Stopwatch.GetTimestamp()));
+        return flushed.Task.WaitAsync(cancellationToken);
+    }
+
     public IDisposable Subscribe(IPushListener listener)
     {
         lock (_listenersGate)
@@ -189,10 +202,16 @@ public sealed partial class XdsHub : BackgroundService
     {
         var changed = new Dictionary<TableKey, HashSet<string>>();
         var oldest = long.MaxValue;
+        List<TaskCompletionSource>? flushed = null;
         lock (_commitGate)
         {
             foreach (var (delta, timestamp) in pending)
             {
+                if (_flushes.TryRemove(delta, out var flush))
+                {
+                    (flushed ??= []).Add(flush);
+                    continue;
+                }
                 oldest = Math.Min(oldest, timestamp);
                 var key = new TableKey(delta.TypeUrl, delta.Scope);
                 var table = GetTable(key);
@@ -231,6 +250,7 @@ public sealed partial class XdsHub : BackgroundService
         }
         if (changed.Count == 0)
         {
+            Complete(flushed);
             return;
         }
         var changes = new List<TableChange>(changed.Count);
@@ -253,6 +273,15 @@ public sealed partial class XdsHub : BackgroundService
         }
         LogCommitted(batch.Version, changes.Count, listeners.Length);
         Committed?.Invoke(batch);
+        Complete(flushed);
+    }
+
+    private static void Complete(List<TaskCompletionSource>? flushed)
+    {
+        foreach (var flush in flushed ?? [])
+        {
+            flush.TrySetResult();
+        }
     }
 
     /// <summary>Stores the variant of a published resource in a variant table; true when the table changed.</summary>
