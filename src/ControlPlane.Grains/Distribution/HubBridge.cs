@@ -159,23 +159,33 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
         }
     }
 
-    /// <summary>Makes the hub hold exactly the snapshot: everything in it, nothing else this bridge put there.</summary>
+    /// <summary>
+    /// Makes the hub hold the snapshot. Within one epoch the snapshot is complete, so whatever else this
+    /// bridge put into the hub is removed. A new epoch means the distribution grain was reactivated and
+    /// lost what it held (grains re-publish only what changes): then the hub keeps serving what it has
+    /// and only takes what the snapshot adds.
+    /// </summary>
     private void ApplySnapshot(HubUpdate snapshot)
     {
+        var complete = snapshot.Epoch == _epoch;
         var inSnapshot = new HashSet<(string, string)>();
         var batches = new List<ResourceBatch>(snapshot.Batches.Count + _known.Count);
         foreach (var batch in snapshot.Batches)
         {
             inSnapshot.Add((batch.TypeUrl, batch.Scope));
             var names = new HashSet<string>(batch.Updated.Select(r => r.Name), StringComparer.Ordinal);
-            batches.Add(batch with { Removed = [.. Known(batch.TypeUrl, batch.Scope).Where(n => !names.Contains(n))] });
+            batches.Add(batch with { Removed = complete ? [.. Known(batch.TypeUrl, batch.Scope).Where(n => !names.Contains(n))] : [] });
         }
         foreach (var ((typeUrl, scope), known) in _known)
         {
-            if (!inSnapshot.Contains((typeUrl, scope)) && known.Count > 0)
+            if (complete && !inSnapshot.Contains((typeUrl, scope)) && known.Count > 0)
             {
                 batches.Add(new ResourceBatch(typeUrl, scope, [], [.. known]));
             }
+        }
+        if (!complete && _epoch != Guid.Empty)
+        {
+            LogNewEpoch(snapshot.Sequence);
         }
         Apply(batches);
         if (snapshot.Epoch != _epoch)
@@ -302,6 +312,9 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hub updates after {Applied} are missing; asking for a snapshot")]
     private partial void LogResync(long applied);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The distribution grain was reactivated (now at publish {Sequence}); keeping what the hub serves and adding its snapshot")]
+    private partial void LogNewEpoch(long sequence);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Hub took a snapshot as of publish {Sequence} ({Resources} resources)")]
     private partial void LogSnapshotApplied(long sequence, int resources);

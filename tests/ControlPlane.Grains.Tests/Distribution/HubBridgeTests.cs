@@ -55,14 +55,34 @@ public sealed class HubBridgeTests : IAsyncLifetime
         Assert.Equal("v4", Body("a"));
     }
 
+    [Fact]
+    public async Task ApplyAsync_SnapshotOfANewEpoch_AddsButKeepsWhatTheHubServes()
+    {
+        await _bridge.ApplyAsync(Snapshot(0, ("a", "v0"), ("kept", "v0")));
+        await _bridge.ApplyAsync(Update(1, updated: [("a", "v1")]));
+        await WaitForAsync(() => Body("a") == "v1", "update 1 applied");
+
+        // A reactivated distribution grain restarts its numbering and holds only what was published since.
+        var epoch = Guid.NewGuid();
+        await _bridge.ApplyAsync(new HubUpdate(epoch, 1, [Batch([("a", "v2")])], IsSnapshot: true));
+        await _bridge.ApplyAsync(new HubUpdate(epoch, 2, [Batch([("b", "v2")])], IsSnapshot: false));
+        await WaitForAsync(() => Body("b") == "v2", "the new epoch's update applied");
+
+        Assert.Equal("v2", Body("a"));
+        Assert.Equal("v0", Body("kept"));
+    }
+
     private string? Body(string name) =>
         _hub.GetTable(TypeUrls.Address).TryGet(name, out var resource) ? Encoding.UTF8.GetString(resource.Body.Span) : null;
 
     private static HubUpdate Snapshot(long sequence, params (string Name, string Body)[] resources) =>
-        new(Epoch, sequence, [new ResourceBatch(TypeUrls.Address, string.Empty, [.. resources.Select(r => new PublishedResource(r.Name, Encoding.UTF8.GetBytes(r.Body)))], [])], IsSnapshot: true);
+        new(Epoch, sequence, [Batch(resources)], IsSnapshot: true);
 
     private static HubUpdate Update(long sequence, (string Name, string Body)[]? updated = null, string[]? removed = null) =>
-        new(Epoch, sequence, [new ResourceBatch(TypeUrls.Address, string.Empty, [.. (updated ?? []).Select(r => new PublishedResource(r.Name, Encoding.UTF8.GetBytes(r.Body)))], removed ?? [])], IsSnapshot: false);
+        new(Epoch, sequence, [Batch(updated ?? [], removed)], IsSnapshot: false);
+
+    private static ResourceBatch Batch((string Name, string Body)[] updated, string[]? removed = null) =>
+        new(TypeUrls.Address, string.Empty, [.. updated.Select(r => new PublishedResource(r.Name, Encoding.UTF8.GetBytes(r.Body)))], removed ?? []);
 
     private static async Task WaitForAsync(Func<bool> condition, string what)
     {
