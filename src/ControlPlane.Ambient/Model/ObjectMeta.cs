@@ -13,9 +13,6 @@ public sealed record ObjectMeta
 
     public required string Name { get; init; }
 
-    /// <summary><c>metadata.uid</c>; empty when the source does not set one (hand-written YAML).</summary>
-    public string Uid { get; init; } = string.Empty;
-
     /// <summary><c>metadata.generateName</c>: set for pods a controller created.</summary>
     public string GenerateName { get; init; } = string.Empty;
 

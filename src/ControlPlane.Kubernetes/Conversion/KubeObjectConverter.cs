@@ -480,7 +480,6 @@ public static class KubeObjectConverter
             Annotations = metadata.Annotations is null ? StringMap.Empty : new StringMap(metadata.Annotations),
             CreationTimestamp = metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : default,
             Deleting = metadata.DeletionTimestamp is not null,
-            Uid = metadata.Uid ?? string.Empty,
         };
     }
 
