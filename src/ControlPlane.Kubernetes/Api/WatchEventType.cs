@@ -1,0 +1,10 @@
+namespace ControlPlane.Kubernetes.Api;
+
+public enum WatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+    Bookmark,
+    Error,
+}
