@@ -14,6 +14,7 @@ public static class CommandLine
         ["--trust-domain"] = "Mesh:TrustDomain",
         ["--system-namespace"] = "Mesh:SystemNamespace",
         ["--config-dir"] = "ConfigDirectory:Path",
+        ["--kubeconfig"] = "Kubernetes:KubeConfig",
         ["--silo-port"] = "Silo:SiloPort",
         ["--gateway-port"] = "Silo:GatewayPort",
         ["--primary-silo-port"] = "Silo:PrimarySiloPort",

@@ -10,6 +10,8 @@ using ControlPlane.Grains.Distribution;
 using ControlPlane.Grains.Routing;
 using ControlPlane.Host.Endpoints;
 using ControlPlane.Host.Options;
+using ControlPlane.Kubernetes;
+using ControlPlane.Kubernetes.Clusters;
 using ControlPlane.Kubernetes.ConfigDirectory;
 using ControlPlane.Xds;
 using ControlPlane.Xds.Security;
@@ -32,6 +34,9 @@ public static class ControlPlaneHost
     public const string ConfigDirectoryCondition = "config-dir";
     public const string CaCondition = "ca";
 
+    /// <summary>Prefix of the readiness condition of each local informer, e.g. <c>kubernetes/pods</c>.</summary>
+    public const string KubernetesConditionPrefix = "kubernetes/";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         CommandLine.Validate(args);
@@ -46,10 +51,12 @@ public static class ControlPlaneHost
         services.AddOptions<MeshOptions>().Bind(configuration.GetSection(MeshOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ConfigDirectoryOptions>().Bind(configuration.GetSection(ConfigDirectoryOptions.Section));
+        services.AddOptions<KubernetesOptions>().Bind(configuration.GetSection(KubernetesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MeshOptions>>().Value.ToSettings());
         services.AddSingleton<Readiness>();
         services.AddXds(configuration);
         services.AddControlPlaneGrains();
+        services.AddSingleton<ClusterRegistry>();
 
         var ca = configuration.GetSection(CaOptions.Section).Get<CaOptions>() ?? new CaOptions();
         if (ca.SecurePort != 0)
@@ -90,10 +97,31 @@ public static class ControlPlaneHost
         });
 
         var configDirectory = configuration.GetSection(ConfigDirectoryOptions.Section).Get<ConfigDirectoryOptions>() ?? new ConfigDirectoryOptions();
-        if (configDirectory.Path.Length > 0)
+        var kubernetes = configuration.GetSection(KubernetesOptions.Section).Get<KubernetesOptions>() ?? new KubernetesOptions();
+        var source = SourceSelector.Select(configDirectory.Path, kubernetes.KubeConfig, kubernetes.InClusterConfig, Kubeconfigs.InClusterAvailable);
+        services.AddSingleton(new SourceSelection(source));
+        switch (source)
         {
-            services.AddSingleton<ConfigDirectorySource>();
-            services.AddHostedService(sp => sp.GetRequiredService<ConfigDirectorySource>());
+            case SourceMode.ConfigDirectory:
+                services.AddSingleton<ConfigDirectorySource>();
+                services.AddHostedService(sp => sp.GetRequiredService<ConfigDirectorySource>());
+                break;
+            case SourceMode.KubeconfigFile or SourceMode.InCluster:
+                k8s.KubernetesClientConfiguration local;
+                try
+                {
+                    local = source == SourceMode.InCluster ? Kubeconfigs.InCluster() : Kubeconfigs.FromFile(kubernetes.KubeConfig, kubernetes.Context);
+                }
+                catch (KubeconfigException ex)
+                {
+                    throw new ArgumentException(ex.Message, ex);
+                }
+                services.AddSingleton<IClusterClients>(sp => sp.GetRequiredService<ClusterRegistry>());
+                services.AddSingleton<ClusterFactory>();
+                services.AddSingleton<RemoteSecretController>();
+                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<KubernetesSource>(sp, local));
+                services.AddHostedService(sp => sp.GetRequiredService<KubernetesSource>());
+                break;
         }
 
         var ports = configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
@@ -175,6 +203,17 @@ public static class ControlPlaneHost
                 CancellationToken.None,
                 TaskContinuationOptions.None,
                 TaskScheduler.Default).Unwrap();
+        }
+        if (app.Services.GetService<KubernetesSource>() is { } kubernetes)
+        {
+            foreach (var informer in kubernetes.LocalCluster.Informers)
+            {
+                var condition = KubernetesConditionPrefix + informer.Resource;
+                readiness.Register(condition);
+                informer.Synced.ContinueWith(
+                    t => { if (t.IsCompletedSuccessfully) readiness.Complete(condition); },
+                    TaskScheduler.Default);
+            }
         }
     }
 

@@ -82,6 +82,8 @@ public sealed class TestControlPlane : IAsyncDisposable
             "--monitoring-port", monitoring.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Hermetic even when the tests run in a pod: a cluster is only watched when a test passes --kubeconfig.
+            "--Kubernetes:InClusterConfig=false",
             .. args,
         ];
         var app = ControlPlaneHost.Build(all, builder =>

@@ -1,4 +1,6 @@
 using ControlPlane.Host.Options;
+using ControlPlane.Kubernetes;
+using ControlPlane.Kubernetes.Clusters;
 using ControlPlane.Xds;
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Server;
@@ -48,7 +50,10 @@ public static class DebugEndpoints
                 .Select(r => new { r.Name, r.Version, Bytes = r.Body.Length }));
         });
 
-        app.MapGet("/debug/config", (IOptions<XdsOptions> xds, IOptions<PortOptions> host, IOptions<MeshOptions> mesh) =>
-            new { Xds = xds.Value, Ports = host.Value, Mesh = mesh.Value });
+        app.MapGet("/debug/config", (IOptions<XdsOptions> xds, IOptions<PortOptions> host, IOptions<MeshOptions> mesh, IOptions<KubernetesOptions> kubernetes, SourceSelection source) =>
+            new { Source = source.Mode.ToString(), Xds = xds.Value, Ports = host.Value, Mesh = mesh.Value, Kubernetes = kubernetes.Value });
+
+        // Every watched cluster: informer sync state, staleness (unreachable API server), last errors.
+        app.MapGet("/debug/clusters", (ClusterRegistry clusters) => clusters.Status());
     }
 }

@@ -30,6 +30,13 @@ public static class KubeResources
 
     /// <summary>Watched in remote clusters too: their east-west gateways (spec §4).</summary>
     public static readonly KubeResource Gateways = Crd("gateway.networking.k8s.io", "gateways", "Gateway", ClusterScope.All);
+    /// <summary>Cluster-scoped: a class's labels and annotations apply to its Gateways (waypoint traffic type, inbound binding).</summary>
+    public static readonly KubeResource GatewayClasses = new("gateway.networking.k8s.io", "v1", "gatewayclasses", "GatewayClass", Namespaced: false)
+    {
+        Scope = ClusterScope.Local,
+        CustomResource = true,
+    };
+
     public static readonly KubeResource HttpRoutes = Crd("gateway.networking.k8s.io", "httproutes", "HTTPRoute", ClusterScope.Local);
     public static readonly KubeResource GrpcRoutes = Crd("gateway.networking.k8s.io", "grpcroutes", "GRPCRoute", ClusterScope.Local);
     public static readonly KubeResource InferencePools = Crd("inference.networking.k8s.io", "inferencepools", "InferencePool", ClusterScope.Local);
@@ -39,7 +46,7 @@ public static class KubeResources
     [
         Namespaces, Nodes, Pods, Services, EndpointSlices,
         ServiceEntries, WorkloadEntries, AuthorizationPolicies, PeerAuthentications,
-        Gateways, HttpRoutes, GrpcRoutes, InferencePools,
+        Gateways, GatewayClasses, HttpRoutes, GrpcRoutes, InferencePools,
     ];
 
     /// <summary>Everything the local cluster watches.</summary>

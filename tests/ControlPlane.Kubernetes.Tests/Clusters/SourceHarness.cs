@@ -1,4 +1,3 @@
-using System.Text;
 using ControlPlane.Ambient.Model;
 using ControlPlane.Kubernetes.Clusters;
 using ControlPlane.Testing.Kubernetes;
@@ -70,24 +69,8 @@ public sealed class SourceHarness : IAsyncDisposable
     public void ApplySecret(string name, params (string ClusterId, string Kubeconfig)[] clusters) =>
         Local.Apply(Secret(name, clusters));
 
-    public static string Secret(string name, params (string ClusterId, string Kubeconfig)[] clusters)
-    {
-        var data = new StringBuilder();
-        foreach (var (id, kubeconfig) in clusters)
-        {
-            data.Append("\n  ").Append(id).Append(": ").Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(kubeconfig)));
-        }
-        return $"""
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: {name}
-              namespace: istio-system
-              labels:
-                istio/multiCluster: "true"
-            data:{(clusters.Length == 0 ? " {}" : data.ToString())}
-            """;
-    }
+    public static string Secret(string name, params (string ClusterId, string Kubeconfig)[] clusters) =>
+        RemoteClusterSecret.Yaml(name, "istio-system", clusters);
 
     public ClusterStatus? Status(string clusterId) => Registry.Status().FirstOrDefault(c => c.Id == clusterId);
 

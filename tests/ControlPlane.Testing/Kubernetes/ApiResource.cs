@@ -20,6 +20,7 @@ public sealed record ApiResource(string Group, string Version, string Plural, st
     public static readonly ApiResource AuthorizationPolicies = new("security.istio.io", "v1", "authorizationpolicies", "AuthorizationPolicy", Namespaced: true);
     public static readonly ApiResource PeerAuthentications = new("security.istio.io", "v1", "peerauthentications", "PeerAuthentication", Namespaced: true);
     public static readonly ApiResource Gateways = new("gateway.networking.k8s.io", "v1", "gateways", "Gateway", Namespaced: true);
+    public static readonly ApiResource GatewayClasses = new("gateway.networking.k8s.io", "v1", "gatewayclasses", "GatewayClass", Namespaced: false);
     public static readonly ApiResource HttpRoutes = new("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", Namespaced: true);
     public static readonly ApiResource GrpcRoutes = new("gateway.networking.k8s.io", "v1", "grpcroutes", "GRPCRoute", Namespaced: true);
     public static readonly ApiResource InferencePools = new("inference.networking.k8s.io", "v1", "inferencepools", "InferencePool", Namespaced: true);
@@ -30,7 +31,7 @@ public sealed record ApiResource(string Group, string Version, string Plural, st
 
     /// <summary>The custom resources the control plane watches; a double serves them once installed.</summary>
     public static IReadOnlyList<ApiResource> CustomResources { get; } =
-        [ServiceEntries, WorkloadEntries, AuthorizationPolicies, PeerAuthentications, Gateways, HttpRoutes, GrpcRoutes, InferencePools];
+        [ServiceEntries, WorkloadEntries, AuthorizationPolicies, PeerAuthentications, Gateways, GatewayClasses, HttpRoutes, GrpcRoutes, InferencePools];
 
     /// <summary><c>v1</c> or <c>group/version</c>, as objects carry it.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

@@ -1,0 +1,161 @@
+using System.Net;
+using ControlPlane.Testing.Kubernetes;
+
+namespace ControlPlane.Host.Tests.Kubernetes;
+
+/// <summary>
+/// Cluster objects → informers → grains → hub → a ztunnel's delta ADS stream, through the real host in
+/// Kubernetes mode and the API server double.
+/// </summary>
+public sealed class KubernetesSourceEndToEndTests
+{
+    private const string Shop = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: shop, labels: {istio.io/dataplane-mode: ambient}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: shop}
+        spec:
+          selector: {app: web}
+          clusterIP: 10.96.0.10
+          ports: [{name: http, port: 80, targetPort: 8080}]
+        ---
+
+        """;
+
+    [Fact]
+    public async Task Ztunnel_LocalCluster_GetsTheInitialStateThenUpdatesAndDeletes()
+    {
+        await using var cp = await KubernetesControlPlane.StartAsync(Shop + Pod("shop", "web-1", "10.0.1.1") + Pod("shop", "web-2", "10.0.1.2"));
+        await cp.WaitUntilAsync(async () => (await cp.Server.Http.GetAsync(new Uri("/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK, "ready");
+        using var channel = cp.Server.CreateXdsChannel();
+        await using var ztunnel = await ZtunnelView.ConnectAsync(channel);
+
+        await ztunnel.WaitUntilAsync(z => z.Workload("shop", "web-1") is not null && z.Workload("shop", "web-2") is not null && z.Service("shop", "web") is not null, "the initial state");
+        Assert.Equal(8080u, ztunnel.Workload("shop", "web-1")!.Services["shop/web.shop.svc.cluster.local"].Ports.Single().TargetPort);
+        Assert.Equal(IPAddress.Parse("10.96.0.10").GetAddressBytes(), ztunnel.Service("shop", "web")!.Addresses.Single().Address.ToByteArray());
+
+        cp.Local.Apply(Pod("shop", "web-1", "10.0.1.11"));
+        await ztunnel.WaitUntilAsync(z => Ip(z.Workload("shop", "web-1")) == "10.0.1.11", "web-1 moved");
+
+        cp.Local.Delete(ApiResource.Pods, "shop", "web-2");
+        await ztunnel.WaitUntilAsync(z => z.Workload("shop", "web-2") is null, "web-2 removed");
+        Assert.Equal(["Kubernetes//Pod/shop/web-2"], ztunnel.TakeRemoved());
+
+        cp.Local.Apply(Pod("shop", "web-3", "10.0.1.3"));
+        await ztunnel.WaitUntilAsync(z => z.Workload("shop", "web-3") is not null, "web-3 added");
+    }
+
+    [Fact]
+    public async Task Ready_WaitsForTheInitialSyncOfEveryLocalInformer()
+    {
+        await using var cp = await KubernetesControlPlane.StartAsync(prepare: api => api.Forbid(ApiResource.Pods));
+
+        await cp.WaitUntilAsync(async () =>
+        {
+            using var response = await cp.Server.Http.GetAsync(new Uri("/ready", UriKind.Relative));
+            var body = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.ServiceUnavailable && body.Contains("kubernetes/pods", StringComparison.Ordinal)
+                && !body.Contains("kubernetes/services", StringComparison.Ordinal);
+        }, "/ready waits for pods only");
+        var local = (await cp.ClusterAsync("Kubernetes"))!.Value;
+        Assert.True(local.GetProperty("stale").GetBoolean());
+        Assert.Contains(local.GetProperty("informers").EnumerateArray(), i =>
+            i.GetProperty("resource").GetString() == "pods" && i.GetProperty("lastError").GetString()!.Contains("Forbidden", StringComparison.Ordinal));
+
+        cp.Local.Forbid(ApiResource.Pods, forbidden: false);
+
+        await cp.WaitUntilAsync(async () => (await cp.Server.Http.GetAsync(new Uri("/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK, "ready");
+    }
+
+    [Fact]
+    public async Task Ztunnel_RemoteClusterAddedAndRemovedThroughItsSecret_MeetsLocalObjectsByNamespace()
+    {
+        await using var cp = await KubernetesControlPlane.StartAsync(Shop + Pod("shop", "local-pod", "10.0.1.1"));
+        var east = await cp.StartRemoteAsync("east", Pod("shop", "east-pod", "10.2.0.1", labels: "{app: web}"));
+        using var channel = cp.Server.CreateXdsChannel();
+        await using var ztunnel = await ZtunnelView.ConnectAsync(channel);
+        await ztunnel.WaitUntilAsync(z => z.Workload("shop", "local-pod") is not null, "the local pod");
+
+        cp.ApplySecret("istio-remote-secret-east", ("east", east.Kubeconfig()));
+
+        // Namespace sameness: the remote pod lands in the grain of "shop" and is selected by its Service.
+        await ztunnel.WaitUntilAsync(z => z.Workload("shop", "east-pod") is not null, "the remote pod");
+        Assert.Contains("shop/web.shop.svc.cluster.local", ztunnel.Workload("shop", "east-pod")!.Services.Keys);
+        var status = (await cp.ClusterAsync("east"))!.Value;
+        Assert.Equal("istio-system/istio-remote-secret-east", status.GetProperty("secret").GetString());
+
+        cp.Local.Delete(ApiResource.Secrets, "istio-system", "istio-remote-secret-east");
+
+        await ztunnel.WaitUntilAsync(z => z.Workload("shop", "east-pod") is null, "the remote pod removed");
+        Assert.NotNull(ztunnel.Workload("shop", "local-pod"));
+        Assert.Null(await cp.ClusterAsync("east"));
+    }
+
+    [Fact]
+    public async Task Ztunnel_UnreachableRemoteCluster_KeepsItsWorkloadsUntilItResyncs()
+    {
+        await using var cp = await KubernetesControlPlane.StartAsync(Shop);
+        var east = await cp.StartRemoteAsync("east", Pod("shop", "east-1", "10.2.0.1") + Pod("shop", "east-2", "10.2.0.2"));
+        cp.ApplySecret("east-secret", ("east", east.Kubeconfig()));
+        using var channel = cp.Server.CreateXdsChannel();
+        await using var ztunnel = await ZtunnelView.ConnectAsync(channel);
+        await ztunnel.WaitUntilAsync(z => z.Workload("shop", "east-1") is not null && z.Workload("shop", "east-2") is not null, "the remote pods");
+
+        east.Reachable = false;
+
+        await cp.WaitUntilAsync(async () => (await cp.ClusterAsync("east"))!.Value.GetProperty("stale").GetBoolean(), "east is shown stale");
+        await ztunnel.ExpectNoAddressChangeAsync();
+        Assert.NotNull(ztunnel.Workload("shop", "east-1"));
+        Assert.NotNull(ztunnel.Workload("shop", "east-2"));
+
+        east.Apply(Pod("shop", "east-1", "10.2.0.11"));
+        east.Delete(ApiResource.Pods, "shop", "east-2");
+        east.Reachable = true;
+
+        await ztunnel.WaitUntilAsync(z => Ip(z.Workload("shop", "east-1")) == "10.2.0.11" && z.Workload("shop", "east-2") is null, "east resynced");
+        await cp.WaitUntilAsync(async () => !(await cp.ClusterAsync("east"))!.Value.GetProperty("stale").GetBoolean(), "east is fresh");
+    }
+
+    [Fact]
+    public async Task DebugConfig_KubernetesMode_NamesTheSource()
+    {
+        await using var cp = await KubernetesControlPlane.StartAsync();
+
+        var config = await cp.Server.Http.GetStringAsync(new Uri("/debug/config", UriKind.Relative));
+
+        Assert.Contains("\"source\":\"KubeconfigFile\"", config, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_KubeconfigThatDoesNotExist_FailsWithAClearError()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ControlPlaneHost.Build(["--kubeconfig", "/nonexistent/kubeconfig"]));
+
+        Assert.Equal("kubeconfig /nonexistent/kubeconfig does not exist", error.Message);
+    }
+
+    private static string? Ip(Istio.Workload.Workload? workload) =>
+        workload is null ? null : new IPAddress(workload.Addresses.Single().ToByteArray()).ToString();
+
+    private static string Pod(string ns, string name, string ip, string labels = "{app: web}") => $"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {name}
+          namespace: {ns}
+          labels: {labels}
+        spec:
+          nodeName: node-a
+        status:
+          phase: Running
+          podIP: {ip}
+          conditions:
+          - type: Ready
+            status: "True"
+        ---
+
+        """;
+}
