@@ -29,7 +29,11 @@ public sealed class Informer<T> : IInformer
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _statusGate = new();
+
+    // Written only by the run loop (which reads it without the lock); others read under _cacheGate.
+    private readonly Lock _cacheGate = new();
     private Dictionary<(string Namespace, string Name), Entry> _cache = [];
+    private int _invalid;
     private string? _resourceVersion;
     private InformerStatus _status;
 
@@ -70,7 +74,16 @@ public sealed class Informer<T> : IInformer
     }
 
     /// <summary>The values currently held (delivered and not deleted).</summary>
-    public IReadOnlyList<T> Values => [.. Volatile.Read(ref _cache).Values.Select(e => e.Value).OfType<T>()];
+    public IReadOnlyList<T> Values
+    {
+        get
+        {
+            lock (_cacheGate)
+            {
+                return [.. _cache.Values.Select(e => e.Value).OfType<T>()];
+            }
+        }
+    }
 
     public async Task RunAsync(KubeApiClient api, CancellationToken cancellationToken)
     {
@@ -139,7 +152,11 @@ public sealed class Informer<T> : IInformer
         {
             await _deliver(changes, cancellationToken).ConfigureAwait(false);
         }
-        Volatile.Write(ref _cache, []);
+        lock (_cacheGate)
+        {
+            _cache = [];
+            _invalid = 0;
+        }
         _resourceVersion = null;
         UpdateStatus(s => s with { Objects = 0, Invalid = 0, ResourceVersion = null });
     }
@@ -193,7 +210,11 @@ public sealed class Informer<T> : IInformer
         }
         await DeliverAsync(changes, cancellationToken).ConfigureAwait(false);
         var relist = Status.Lists > 0;
-        Volatile.Write(ref _cache, next);
+        lock (_cacheGate)
+        {
+            _cache = next;
+            _invalid = invalid;
+        }
         _resourceVersion = installed ? list.ResourceVersion : null;
         UpdateStatus(s => s with
         {
@@ -323,19 +344,22 @@ public sealed class Informer<T> : IInformer
         }
         await DeliverAsync(changes, cancellationToken).ConfigureAwait(false);
 
-        var next = new Dictionary<(string, string), Entry>(_cache);
-        foreach (var (key, entry) in staged)
+        // Only the touched keys change: a batch costs what it carries, not the size of the cache.
+        lock (_cacheGate)
         {
-            if (entry is null)
+            foreach (var (key, entry) in staged)
             {
-                next.Remove(key);
-            }
-            else
-            {
-                next[key] = entry;
+                if (_cache.Remove(key, out var held) && held.Invalid)
+                {
+                    _invalid--;
+                }
+                if (entry is not null)
+                {
+                    _cache[key] = entry;
+                    _invalid += entry.Invalid ? 1 : 0;
+                }
             }
         }
-        Volatile.Write(ref _cache, next);
         if (expired)
         {
             _logger.Expired(_cluster, Resource.ToString(), version ?? "?");
@@ -345,7 +369,7 @@ public sealed class Informer<T> : IInformer
         {
             _resourceVersion = version;
         }
-        UpdateStatus(s => s with { Objects = next.Count, Invalid = next.Values.Count(v => v.Invalid), ResourceVersion = version });
+        UpdateStatus(s => s with { Objects = _cache.Count, Invalid = _invalid, ResourceVersion = version });
         return !expired;
     }
 
