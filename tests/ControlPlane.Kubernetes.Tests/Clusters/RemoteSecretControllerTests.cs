@@ -149,6 +149,24 @@ public sealed class RemoteSecretControllerTests
     }
 
     [Fact]
+    public async Task RemoteCluster_RefusedCredentials_IsStaleWithTheErrorUntilTheSecretIsFixed()
+    {
+        await using var h = await SourceHarness.StartAsync();
+        var east = await h.StartRemoteAsync("east", Pod("shop", "east-pod", "10.1.0.1"));
+
+        h.ApplySecret("east-secret", ("east", east.Kubeconfig(token: "revoked")));
+
+        await Eventually.WaitUntilAsync(() => h.Status("east")?.Informers.Any(i => i.LastError?.Contains("401", StringComparison.Ordinal) == true) == true, "the 401 is reported");
+        Assert.True(h.Status("east")!.Stale);
+        Assert.False(h.Status("east")!.Synced);
+        Assert.DoesNotContain(h.Log.Lines, l => l.Contains("revoked", StringComparison.Ordinal));
+
+        h.ApplySecret("east-secret", ("east", east.Kubeconfig()));
+
+        await Eventually.WaitUntilAsync(() => h.Sink.Has("east", Kinds.Pod, "shop", "east-pod") && h.Status("east")?.Stale == false, "east synced");
+    }
+
+    [Fact]
     public async Task RemoteCluster_Unreachable_KeepsItsObjectsMarkedStaleThenResyncs()
     {
         await using var h = await SourceHarness.StartAsync();
