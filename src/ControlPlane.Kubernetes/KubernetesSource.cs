@@ -48,8 +48,8 @@ public sealed partial class KubernetesSource : BackgroundService
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         // Shutting down: stop watching, but deliver no deletes (the process's state goes with it). The
         // local cluster first: its Secrets informer is what starts remote clusters.
-        await LocalCluster.StopAsync().ConfigureAwait(false);
-        await Task.WhenAll(_registry.Clusters.Where(c => !c.Local).Select(c => c.StopAsync())).ConfigureAwait(false);
+        await LocalCluster.StopAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(_registry.Clusters.Where(c => !c.Local).Select(c => c.StopAsync(cancellationToken))).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watching local cluster {Cluster} at {Server} with {Informers} informers")]

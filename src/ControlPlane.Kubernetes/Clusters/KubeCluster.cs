@@ -96,7 +96,7 @@ public sealed class KubeCluster
     }
 
     /// <summary>Stops the informers (keeping what they hold) and releases the connection.</summary>
-    public async Task StopAsync()
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         CancellationTokenSource? stop;
         Task running;
@@ -113,16 +113,17 @@ public sealed class KubeCluster
         if (stop is not null)
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await running.ConfigureAwait(false);
+            // Informers end promptly once cancelled; only a shutdown deadline cuts this short.
+            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
             stop.Dispose();
         }
         client?.Dispose();
     }
 
     /// <summary>Stops, then runs against a new connection; informers relist and deliver only differences.</summary>
-    public async Task RestartAsync(KubeApiClient client, string? configHash)
+    public async Task RestartAsync(KubeApiClient client, string? configHash, CancellationToken cancellationToken)
     {
-        await StopAsync().ConfigureAwait(false);
+        await StopAsync(cancellationToken).ConfigureAwait(false);
         Connect(client, configHash);
         Start();
     }

@@ -81,7 +81,7 @@ public sealed partial class RemoteSecretController(ClusterRegistry registry, Clu
             }
             else
             {
-                await existing.RestartAsync(factory.Connect(config), hash).ConfigureAwait(false);
+                await existing.RestartAsync(factory.Connect(config), hash, cancellationToken).ConfigureAwait(false);
                 LogUpdated(clusterId, secretKey);
             }
         }
@@ -89,7 +89,7 @@ public sealed partial class RemoteSecretController(ClusterRegistry registry, Clu
 
     private async Task RemoveAsync(KubeCluster cluster, string secretKey, CancellationToken cancellationToken)
     {
-        await cluster.StopAsync().ConfigureAwait(false);
+        await cluster.StopAsync(cancellationToken).ConfigureAwait(false);
         await cluster.ForgetObjectsAsync(cancellationToken).ConfigureAwait(false);
         registry.Remove(cluster.Id);
         LogRemoved(cluster.Id, secretKey);
