@@ -50,10 +50,11 @@ public static class DebugEndpoints
                 .Select(r => new { r.Name, r.Version, Bytes = r.Body.Length }));
         });
 
-        app.MapGet("/debug/config", (IOptions<XdsOptions> xds, IOptions<PortOptions> host, IOptions<MeshOptions> mesh, IOptions<KubernetesOptions> kubernetes, SourceSelection source) =>
-            new { Source = source.Mode.ToString(), Xds = xds.Value, Ports = host.Value, Mesh = mesh.Value, Kubernetes = kubernetes.Value });
+        app.MapGet("/debug/config", (IOptions<XdsOptions> xds, IOptions<PortOptions> host, IOptions<MeshOptions> mesh) =>
+            new { Xds = xds.Value, Ports = host.Value, Mesh = mesh.Value });
 
-        // Every watched cluster: informer sync state, staleness (unreachable API server), last errors.
-        app.MapGet("/debug/clusters", (ClusterRegistry clusters) => clusters.Status());
+        // The source, and every watched cluster: informer sync state, staleness (unreachable API server), last errors.
+        app.MapGet("/debug/clusters", (SourceSelection source, IOptions<KubernetesOptions> kubernetes, ClusterRegistry clusters) =>
+            new { Source = source.Mode.ToString(), kubernetes.Value.KubeConfig, Clusters = clusters.Status() });
     }
 }

@@ -58,7 +58,7 @@ public sealed class KubernetesControlPlane : IAsyncDisposable
         Local.Apply(RemoteClusterSecret.Yaml(name, "istio-system", clusters));
 
     /// <summary><c>/debug/clusters</c>, parsed.</summary>
-    public async Task<JsonElement> ClustersAsync()
+    public async Task<JsonElement> DebugClustersAsync()
     {
         using var response = await Server.Http.GetAsync(new Uri("/debug/clusters", UriKind.Relative));
         response.EnsureSuccessStatusCode();
@@ -67,7 +67,7 @@ public sealed class KubernetesControlPlane : IAsyncDisposable
 
     public async Task<JsonElement?> ClusterAsync(string id)
     {
-        foreach (var cluster in (await ClustersAsync()).EnumerateArray())
+        foreach (var cluster in (await DebugClustersAsync()).GetProperty("clusters").EnumerateArray())
         {
             if (cluster.GetProperty("id").GetString() == id)
             {

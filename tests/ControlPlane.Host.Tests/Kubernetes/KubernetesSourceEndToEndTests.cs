@@ -121,13 +121,17 @@ public sealed class KubernetesSourceEndToEndTests
     }
 
     [Fact]
-    public async Task DebugConfig_KubernetesMode_NamesTheSource()
+    public async Task DebugClusters_KubernetesMode_NamesTheSourceAndTheLocalCluster()
     {
         await using var cp = await KubernetesControlPlane.StartAsync();
 
-        var config = await cp.Server.Http.GetStringAsync(new Uri("/debug/config", UriKind.Relative));
+        var debug = await cp.DebugClustersAsync();
 
-        Assert.Contains("\"source\":\"KubeconfigFile\"", config, StringComparison.Ordinal);
+        Assert.Equal("KubeconfigFile", debug.GetProperty("source").GetString());
+        Assert.EndsWith("local.kubeconfig", debug.GetProperty("kubeConfig").GetString(), StringComparison.Ordinal);
+        var local = debug.GetProperty("clusters").EnumerateArray().Single();
+        Assert.Equal(("Kubernetes", true, null), (local.GetProperty("id").GetString(), local.GetProperty("local").GetBoolean(), local.GetProperty("secret").GetString()));
+        Assert.Contains(local.GetProperty("informers").EnumerateArray(), i => i.GetProperty("resource").GetString() == "secrets");
     }
 
     [Fact]
