@@ -56,7 +56,6 @@ public static class ControlPlaneHost
         services.AddSingleton<Readiness>();
         services.AddXds(configuration);
         services.AddControlPlaneGrains();
-        services.AddSingleton<ClusterRegistry>();
 
         var ca = configuration.GetSection(CaOptions.Section).Get<CaOptions>() ?? new CaOptions();
         if (ca.SecurePort != 0)
@@ -100,6 +99,7 @@ public static class ControlPlaneHost
         var kubernetes = configuration.GetSection(KubernetesOptions.Section).Get<KubernetesOptions>() ?? new KubernetesOptions();
         var source = SourceSelector.Select(configDirectory.Path, kubernetes.KubeConfig, kubernetes.InClusterConfig, Kubeconfigs.InClusterAvailable);
         services.AddSingleton(new SourceSelection(source));
+        k8s.KubernetesClientConfiguration? local = null;
         switch (source)
         {
             case SourceMode.ConfigDirectory:
@@ -107,7 +107,6 @@ public static class ControlPlaneHost
                 services.AddHostedService(sp => sp.GetRequiredService<ConfigDirectorySource>());
                 break;
             case SourceMode.KubeconfigFile or SourceMode.InCluster:
-                k8s.KubernetesClientConfiguration local;
                 try
                 {
                     local = source == SourceMode.InCluster ? Kubeconfigs.InCluster() : Kubeconfigs.FromFile(kubernetes.KubeConfig, kubernetes.Context);
@@ -119,10 +118,13 @@ public static class ControlPlaneHost
                 services.AddSingleton<IClusterClients>(sp => sp.GetRequiredService<ClusterRegistry>());
                 services.AddSingleton<ClusterFactory>();
                 services.AddSingleton<RemoteSecretController>();
-                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<KubernetesSource>(sp, local));
+                services.AddSingleton<KubernetesSource>();
                 services.AddHostedService(sp => sp.GetRequiredService<KubernetesSource>());
                 break;
         }
+        services.AddSingleton(sp => new ClusterRegistry(
+            sp.GetRequiredService<MeshSettings>(),
+            local is null ? null : ClusterFactory.Connect(local, sp.GetRequiredService<IOptions<KubernetesOptions>>().Value)));
 
         var ports = configuration.GetSection(PortOptions.Section).Get<PortOptions>() ?? new PortOptions();
         var xds = configuration.GetSection(XdsOptions.Section).Get<XdsOptions>() ?? new XdsOptions();

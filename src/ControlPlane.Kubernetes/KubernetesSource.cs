@@ -1,5 +1,4 @@
 using ControlPlane.Kubernetes.Clusters;
-using k8s;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,13 +14,12 @@ public sealed partial class KubernetesSource : BackgroundService
     private readonly ClusterRegistry _registry;
     private readonly ILogger<KubernetesSource> _logger;
 
-    public KubernetesSource(KubernetesClientConfiguration localConfig, ClusterFactory factory, ClusterRegistry registry, RemoteSecretController remoteSecrets, ILogger<KubernetesSource> logger)
+    public KubernetesSource(ClusterFactory factory, ClusterRegistry registry, RemoteSecretController remoteSecrets, ILogger<KubernetesSource> logger)
     {
         _registry = registry;
         _logger = logger;
         LocalCluster = factory.Local(remoteSecrets.ApplyAsync);
-        // Connected (not yet watching) from the start: services starting before this one use its client.
-        LocalCluster.Connect(factory.Connect(localConfig));
+        LocalCluster.Connect(registry.LocalConnection ?? throw new InvalidOperationException("the cluster registry has no local connection"));
         registry.Add(LocalCluster);
     }
 

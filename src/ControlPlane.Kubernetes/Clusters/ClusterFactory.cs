@@ -33,8 +33,10 @@ public sealed class ClusterFactory(IOptions<KubernetesOptions> options, MeshSett
     public KubeCluster Remote(string id, string secret) => new(id, local: false, secret, [.. MeshInformers(id, local: false)]);
 
     /// <summary>A connection to an API server with this source's timeouts.</summary>
-    public KubeApiClient Connect(KubernetesClientConfiguration config) =>
-        new(config, TimeSpan.FromSeconds(_options.RequestTimeoutSeconds));
+    public KubeApiClient Connect(KubernetesClientConfiguration config) => Connect(config, _options);
+
+    public static KubeApiClient Connect(KubernetesClientConfiguration config, KubernetesOptions options) =>
+        new(config, TimeSpan.FromSeconds(options.RequestTimeoutSeconds));
 
     private IEnumerable<IInformer> MeshInformers(string cluster, bool local) =>
         KubeResources.MeshObjectsFor(local).Select(resource => (IInformer)new Informer<IMeshObject>(

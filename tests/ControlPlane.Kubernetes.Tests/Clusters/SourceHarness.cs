@@ -22,12 +22,10 @@ public sealed class SourceHarness : IAsyncDisposable
         _loggers = log.Factory();
         var settings = new MeshSettings { ClusterId = "local" };
         var options = Options.Create(new KubernetesOptions { InitialBackoffMilliseconds = 10, MaxBackoffMilliseconds = 200, NotInstalledRetrySeconds = 1 });
-        Registry = new ClusterRegistry(settings);
         var factory = new ClusterFactory(options, settings, Sink, _loggers);
+        Registry = new ClusterRegistry(settings, factory.Connect(new k8s.KubernetesClientConfiguration { Host = local.Url.ToString(), AccessToken = local.ClientToken }));
         var controller = new RemoteSecretController(Registry, factory, _loggers.CreateLogger<RemoteSecretController>());
-        Source = new KubernetesSource(
-            new k8s.KubernetesClientConfiguration { Host = local.Url.ToString(), AccessToken = local.ClientToken },
-            factory, Registry, controller, _loggers.CreateLogger<KubernetesSource>());
+        Source = new KubernetesSource(factory, Registry, controller, _loggers.CreateLogger<KubernetesSource>());
     }
 
     public KubeApiServerDouble Local { get; }
