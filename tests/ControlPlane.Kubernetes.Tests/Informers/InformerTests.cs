@@ -65,6 +65,20 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_ClusterScopedResource_DeliversWatchEvents()
+    {
+        var informer = await StartSyncedAsync(KubeResources.Namespaces);
+        await Eventually.WaitUntilAsync(() => _api.OpenWatches == 1, "the informer watches");
+
+        _api.Apply(Namespace("later"));
+
+        await Eventually.WaitUntilAsync(() => informer.Values.Any(n => n.Meta.Name == "later"), "the namespace arrived");
+        Assert.Equal("", informer.Values.Single().Meta.Namespace);
+        _api.Delete(ApiResource.Namespaces, null, "later");
+        await Eventually.WaitUntilAsync(() => informer.Values.Count == 0, "the namespace left");
+    }
+
+    [Fact]
     public async Task RunAsync_UnchangedUpdate_DeliversNothing()
     {
         _api.Apply(Pod("a", "10.0.0.1"));

@@ -68,6 +68,25 @@ public sealed class KubeApiServerDoubleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watch_ClusterScopedResource_StreamsLiveChanges()
+    {
+        var list = await _client.CoreV1.ListNamespaceAsync();
+        using var cts = new CancellationTokenSource(Patience);
+        var events = _client.CoreV1.WatchListNamespaceAsync(resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token)
+            .GetAsyncEnumerator(cts.Token);
+        await WaitUntilAsync(() => _api.OpenWatches == 1, "the watch is open");
+
+        _api.Apply(Namespace("later"));
+        _api.Delete(ApiResource.Namespaces, null, "later");
+
+        Assert.True(await events.MoveNextAsync());
+        Assert.Equal((WatchEventType.Added, "later"), (events.Current.Item1, events.Current.Item2.Metadata.Name));
+        Assert.True(await events.MoveNextAsync());
+        Assert.Equal(WatchEventType.Deleted, events.Current.Item1);
+        await events.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Watch_WithoutResourceVersion_StartsWithSyntheticAddsOfExistingObjects()
     {
         _api.Apply(Namespace("one") + "---\n" + Namespace("two"));
