@@ -121,6 +121,21 @@ public sealed class KubernetesSourceEndToEndTests
     }
 
     [Fact]
+    public async Task Ca_KubernetesMode_KeepsItsRootInTheClusterAndPublishesItToNamespacesTheInformersSee()
+    {
+        await using var cp = await KubernetesControlPlane.StartAsync(Shop);
+
+        await cp.WaitUntilAsync(() => Task.FromResult(cp.Local.Get(ApiResource.ConfigMaps, "shop", "istio-ca-root-cert") is not null), "the root ConfigMap in shop");
+        Assert.NotNull(cp.Local.Get(ApiResource.Secrets, "istio-system", "istio-ca-secret"));
+        var root = cp.Local.Get(ApiResource.ConfigMaps, "shop", "istio-ca-root-cert")!["data"]!["root-cert.pem"]!.GetValue<string>();
+        Assert.Equal(cp.Server.RootCertificatePem.Trim(), root.Trim());
+
+        cp.Local.Apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: later}\n");
+
+        await cp.WaitUntilAsync(() => Task.FromResult(cp.Local.Get(ApiResource.ConfigMaps, "later", "istio-ca-root-cert") is not null), "the root ConfigMap in a new namespace");
+    }
+
+    [Fact]
     public async Task DebugClusters_KubernetesMode_NamesTheSourceAndTheLocalCluster()
     {
         await using var cp = await KubernetesControlPlane.StartAsync();
