@@ -180,49 +180,46 @@ public static class ControlPlaneHost
         }
         if (app.Services.GetService<ConfigDirectorySource>() is { } source)
         {
-            readiness.Register(ConfigDirectoryCondition);
-            var bridge = app.Services.GetRequiredService<HubBridge>();
-            var stopping = app.Lifetime.ApplicationStopping;
-            // Ready once the directory's content went through the grains and reached this silo's hub.
-            _ = source.InitialSync.ContinueWith(
-                async t =>
-                {
-                    while (t.IsCompletedSuccessfully && !stopping.IsCancellationRequested)
-                    {
-                        try
-                        {
-                            await bridge.WaitUntilCurrentAsync(stopping).ConfigureAwait(false);
-                            readiness.Complete(ConfigDirectoryCondition);
-                            return;
-                        }
-                        catch (Exception ex) when (ex is OrleansException or TimeoutException)
-                        {
-                            // The grains are not reachable yet: try again.
-                            await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
-                        }
-                    }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.None,
-                TaskScheduler.Default).Unwrap();
+            CompleteWhenInHub(app, readiness, ConfigDirectoryCondition, source.InitialSync);
         }
         if (app.Services.GetService<KubernetesSource>() is { } kubernetes)
         {
             foreach (var informer in kubernetes.LocalCluster.Informers)
             {
-                var condition = KubernetesConditionPrefix + informer.Resource;
-                readiness.Register(condition);
-                informer.Synced.ContinueWith(
-                    t => { if (t.IsCompletedSuccessfully) readiness.Complete(condition); },
-                    TaskScheduler.Default);
+                CompleteWhenInHub(app, readiness, KubernetesConditionPrefix + informer.Resource, informer.Synced);
             }
         }
     }
 
-    /// <summary>
-    /// gRPC answers on the xDS ports only, and the CA on the secure port only: tokens and CSRs never
-    /// travel in plaintext.
-    /// </summary>
+    /// <summary>Ready once a source's initial content went through the grains and reached this silo's hub.</summary>
+    private static void CompleteWhenInHub(WebApplication app, Readiness readiness, string condition, Task initialSync)
+    {
+        readiness.Register(condition);
+        var bridge = app.Services.GetRequiredService<HubBridge>();
+        var stopping = app.Lifetime.ApplicationStopping;
+        _ = initialSync.ContinueWith(
+            async t =>
+            {
+                while (t.IsCompletedSuccessfully && !stopping.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await bridge.WaitUntilCurrentAsync(stopping).ConfigureAwait(false);
+                        readiness.Complete(condition);
+                        return;
+                    }
+                    catch (Exception ex) when (ex is OrleansException or TimeoutException)
+                    {
+                        // The grains are not reachable yet: try again.
+                        await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
+                    }
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default).Unwrap();
+    }
+
     private static void RestrictPathsToPorts(WebApplication app, int httpPort, int monitoringPort, int xdsPort, int securePort) =>
         app.Use((context, next) =>
         {
