@@ -86,7 +86,7 @@ public sealed class InformerTests : IAsyncLifetime
         _recorder.Take();
 
         // A new resourceVersion whose content converts to the same record (a field the builders do not use).
-        _api.Apply(Pod("a", "10.0.0.1", extra: "  generateName: web-"));
+        _api.Apply(Pod("a", "10.0.0.1", extra: "spec: {schedulerName: custom}"));
         _api.Apply(Pod("z", "10.0.0.9"));
 
         await Eventually.WaitUntilAsync(() => informer.Values.Any(p => p.Meta.Name == "z"), "z arrived");
