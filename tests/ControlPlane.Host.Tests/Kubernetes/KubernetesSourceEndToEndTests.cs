@@ -51,6 +51,49 @@ public sealed class KubernetesSourceEndToEndTests
     }
 
     [Fact]
+    public async Task Ztunnel_IstioConfigCrdsInstalledLater_TheirObjectsArriveOnceTheCrdsAreServed()
+    {
+        await using var cp = await KubernetesControlPlane.StartAsync(Shop + Pod("shop", "web-1", "10.0.1.1"));
+        // Without the CRDs the control plane is ready all the same; the informers report and retry.
+        await cp.WaitUntilAsync(async () => (await cp.Server.Http.GetAsync(new Uri("/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK, "ready");
+        var local = (await cp.ClusterAsync("Kubernetes"))!.Value;
+        Assert.Contains(local.GetProperty("informers").EnumerateArray(), i =>
+            i.GetProperty("resource").GetString() == "authorizationpolicies.security.istio.io" && !i.GetProperty("installed").GetBoolean());
+        using var channel = cp.Server.CreateXdsChannel();
+        await using var ztunnel = await ZtunnelView.ConnectAsync(channel);
+        await ztunnel.WaitUntilAsync(z => z.Workload("shop", "web-1") is not null, "web-1");
+
+        cp.Local.Install(ApiResource.AuthorizationPolicies);
+        cp.Local.Install(ApiResource.ServiceEntries);
+        cp.Local.Apply("""
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: allow-web, namespace: shop}
+            spec:
+              selector: {matchLabels: {app: web}}
+              action: ALLOW
+              rules:
+              - from: [{source: {namespaces: [shop]}}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: payments, namespace: shop}
+            spec:
+              hosts: [api.payments.example.com]
+              addresses: [240.240.0.1]
+              resolution: DNS
+              ports: [{number: 443, name: https, protocol: TLS}]
+            """);
+
+        await ztunnel.WaitUntilAsync(z => z.Authorizations.ContainsKey("shop/allow-web")
+            && z.ServiceByHost("api.payments.example.com") is not null
+            && z.Workload("shop", "web-1")!.AuthorizationPolicies.Contains("shop/allow-web"), "the policy and the ServiceEntry");
+
+        cp.Local.Delete(ApiResource.AuthorizationPolicies, "shop", "allow-web");
+        await ztunnel.WaitUntilAsync(z => !z.Authorizations.ContainsKey("shop/allow-web") && z.Workload("shop", "web-1")!.AuthorizationPolicies.Count == 0, "the policy removed");
+    }
+
+    [Fact]
     public async Task Ready_WaitsForTheInitialSyncOfEveryLocalInformer()
     {
         await using var cp = await KubernetesControlPlane.StartAsync(prepare: api => api.Forbid(ApiResource.Pods));

@@ -13,11 +13,15 @@ public sealed class ZtunnelView : IAsyncDisposable
 {
     private readonly DeltaAdsTestClient _client;
     private readonly Dictionary<string, Address> _addresses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Istio.Security.Authorization> _authorizations = new(StringComparer.Ordinal);
     private readonly List<string> _removed = [];
 
     private ZtunnelView(DeltaAdsTestClient client) => _client = client;
 
     public IReadOnlyDictionary<string, Address> Addresses => _addresses;
+
+    /// <summary>Authorization resources held, by name (<c>namespace/name</c>).</summary>
+    public IReadOnlyDictionary<string, Istio.Security.Authorization> Authorizations => _authorizations;
 
     /// <summary>Names removed by responses since the last <see cref="TakeRemoved"/>.</summary>
     public IReadOnlyList<string> TakeRemoved()
@@ -39,6 +43,9 @@ public sealed class ZtunnelView : IAsyncDisposable
     public Service? Service(string ns, string name) =>
         _addresses.Values.Select(a => a.Service).FirstOrDefault(s => s is not null && s.Namespace == ns && s.Name == name);
 
+    public Service? ServiceByHost(string hostname) =>
+        _addresses.Values.Select(a => a.Service).FirstOrDefault(s => s is not null && s.Hostname == hostname);
+
     /// <summary>Reads (and ACKs) responses until <paramref name="condition"/> holds.</summary>
     public async Task WaitUntilAsync(Func<ZtunnelView, bool> condition, string what)
     {
@@ -51,6 +58,18 @@ public sealed class ZtunnelView : IAsyncDisposable
             {
                 var response = await _client.ExpectResponseAsync(timeout: left);
                 await _client.AckAsync(response);
+                if (response.TypeUrl == TypeUrls.Authorization)
+                {
+                    foreach (var resource in response.Resources)
+                    {
+                        _authorizations[resource.Name] = resource.Resource_.Unpack<Istio.Security.Authorization>();
+                    }
+                    foreach (var name in response.RemovedResources)
+                    {
+                        _authorizations.Remove(name);
+                    }
+                    continue;
+                }
                 if (response.TypeUrl != TypeUrls.Address)
                 {
                     continue;
