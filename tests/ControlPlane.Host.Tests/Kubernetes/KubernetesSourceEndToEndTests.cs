@@ -128,6 +128,9 @@ public sealed class KubernetesSourceEndToEndTests
 
         // Namespace sameness: the remote pod lands in the grain of "shop" and is selected by its Service.
         await ztunnel.WaitUntilAsync(z => z.Workload("shop", "east-pod")?.Services.ContainsKey("shop/web.shop.svc.cluster.local") == true, "the remote pod in the service");
+        // It keeps its own cluster's identity: a same-named pod in another cluster cannot collide with it.
+        Assert.Equal("east//Pod/shop/east-pod", ztunnel.Workload("shop", "east-pod")!.Uid);
+        Assert.Equal("east", ztunnel.Workload("shop", "east-pod")!.ClusterId);
         var status = (await cp.ClusterAsync("east"))!.Value;
         Assert.Equal("istio-system/istio-remote-secret-east", status.GetProperty("secret").GetString());
 
