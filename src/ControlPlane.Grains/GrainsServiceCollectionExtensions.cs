@@ -11,14 +11,19 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what a silo of the control plane needs besides the grains themselves: the bridge from
-    /// the distribution grain to this silo's xDS hub, the sink sources deliver changes to, and the
-    /// version gating that serves older ztunnels resources they understand.
+    /// the distribution grain to this silo's xDS hub, the local store grains seed themselves from, the
+    /// sink sources deliver changes to (register each source's initial list with
+    /// <see cref="LocalObjectStore.TrackSource"/> before the silo starts), and the version gating that
+    /// serves older ztunnels resources they understand.
     /// </summary>
     public static IServiceCollection AddControlPlaneGrains(this IServiceCollection services)
     {
         services.AddSingleton<HubBridge>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<HubBridge>());
-        services.AddSingleton<IObjectSink, GrainObjectSink>();
+        services.AddSingleton<LocalObjectStore>();
+        services.AddSingleton<GrainObjectSink>();
+        services.AddSingleton<IObjectSink>(sp => sp.GetRequiredService<GrainObjectSink>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GrainObjectSink>());
         services.AddSingleton<IResourceCompatibility, AmbientCompatibility>();
         return services;
     }

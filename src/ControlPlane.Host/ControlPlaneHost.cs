@@ -63,7 +63,6 @@ public static class ControlPlaneHost
             services.AddIstioCa(configuration);
             // Sources feed the CA's pod index (node authorization) and namespace list (root ConfigMaps)
             // along with the grains.
-            services.AddSingleton<GrainObjectSink>();
             services.Replace(ServiceDescriptor.Singleton<IObjectSink>(sp => new CompositeObjectSink(
             [
                 sp.GetRequiredService<PodIndex>(),
@@ -180,10 +179,15 @@ public static class ControlPlaneHost
         }
         if (app.Services.GetService<ConfigDirectorySource>() is { } source)
         {
+            // Grains seed themselves from this silo's store only once it holds the directory's content.
+            app.Services.GetRequiredService<LocalObjectStore>().TrackSource(ConfigDirectoryCondition, source.InitialSync);
             CompleteWhenInHub(app, readiness, ConfigDirectoryCondition, source.InitialSync);
         }
         if (app.Services.GetService<KubernetesSource>() is { } kubernetes)
         {
+            // The local cluster's initial lists only: a remote cluster may stay unreachable, and every
+            // replica would then wait for it.
+            app.Services.GetRequiredService<LocalObjectStore>().TrackSource(KubernetesConditionPrefix + kubernetes.LocalCluster.Id, kubernetes.LocalCluster.InitialSync);
             foreach (var informer in kubernetes.LocalCluster.Informers)
             {
                 CompleteWhenInHub(app, readiness, KubernetesConditionPrefix + informer.Resource, informer.Synced);
@@ -191,10 +195,14 @@ public static class ControlPlaneHost
         }
     }
 
-    /// <summary>Ready once a source's initial content went through the grains and reached this silo's hub.</summary>
+    /// <summary>
+    /// Ready once a source's initial content went through the grains (every grain of this silo's store
+    /// seeded) and reached this silo's hub.
+    /// </summary>
     private static void CompleteWhenInHub(WebApplication app, Readiness readiness, string condition, Task initialSync)
     {
         readiness.Register(condition);
+        var sink = app.Services.GetRequiredService<GrainObjectSink>();
         var bridge = app.Services.GetRequiredService<HubBridge>();
         var stopping = app.Lifetime.ApplicationStopping;
         _ = initialSync.ContinueWith(
@@ -204,6 +212,7 @@ public static class ControlPlaneHost
                 {
                     try
                     {
+                        await sink.GrainsSeeded.WaitAsync(stopping).ConfigureAwait(false);
                         await bridge.WaitUntilCurrentAsync(stopping).ConfigureAwait(false);
                         readiness.Complete(condition);
                         return;

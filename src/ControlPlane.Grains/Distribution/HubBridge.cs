@@ -8,15 +8,22 @@ namespace ControlPlane.Grains.Distribution;
 
 /// <summary>
 /// Connects this silo's <see cref="XdsHub"/> to the distribution grain: subscribes once the silo is
-/// active (taking a full snapshot), refreshes the subscription periodically, and publishes what it
-/// receives into the hub strictly in the distribution grain's order. Notifications are one-way and may
-/// arrive out of order: early ones wait for the ones before them, and a gap that does not fill (a lost
-/// notification, a new distribution grain) is repaired from a fresh snapshot.
+/// active (taking a snapshot), refreshes the subscription periodically, and publishes what it receives
+/// into the hub strictly in the distribution grain's order. Notifications are one-way and may arrive out
+/// of order: early ones wait for the ones before them, and a gap that does not fill (a lost notification,
+/// a new distribution grain) is repaired from a fresh snapshot. The bridge knows which origin put each
+/// name into the hub: an origin's complete set replaces only that origin's names, and origins absent from
+/// a snapshot are left alone (a reactivated distribution grain may not know them yet; the bridge names
+/// them when it subscribes, so it asks them).
 /// </summary>
 public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<HubBridge> logger)
     : IHubObserver, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
-    private static readonly TimeSpan RefreshInterval = DistributionGrain.SubscriptionExpiry / 4;
+    /// <summary>
+    /// Also how soon a hub notices a new distribution grain, which does not know its hubs: short, since
+    /// the hub misses updates until then.
+    /// </summary>
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>How long an update may be missing before the hub asks for a snapshot instead.</summary>
     private static readonly TimeSpan GapTimeout = TimeSpan.FromSeconds(2);
@@ -28,8 +35,9 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
     // Updates that arrived ahead of their turn, per distribution epoch.
     private readonly Dictionary<Guid, SortedDictionary<long, HubUpdate>> _pending = [];
 
-    // What this bridge has put into the hub, so a snapshot can remove what it no longer holds.
-    private readonly Dictionary<(string TypeUrl, string Scope), HashSet<string>> _known = [];
+    // What this bridge has put into the hub: the origin of each name, and the names of each origin.
+    private readonly Dictionary<(string TypeUrl, string Scope), Dictionary<string, GrainId>> _owners = [];
+    private readonly Dictionary<GrainId, Dictionary<(string TypeUrl, string Scope), HashSet<string>>> _byOrigin = [];
     private readonly List<(HubPosition Position, TaskCompletionSource Done)> _waiters = [];
     private Guid _epoch;
     private long _applied = -1;
@@ -73,7 +81,7 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
     public async Task WaitUntilCurrentAsync(CancellationToken cancellationToken)
     {
         var reference = _reference ?? throw new InvalidOperationException("the hub bridge has not started");
-        var position = await Distribution.SubscribeAsync(reference, sendSnapshot: false).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var position = await Distribution.SubscribeAsync(reference, sendSnapshot: false, []).WaitAsync(cancellationToken).ConfigureAwait(false);
         Task reached;
         lock (_gate)
         {
@@ -113,7 +121,7 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
                     break;
                 }
                 queue.Remove(sequence);
-                Apply(update.Batches);
+                Apply(update.Origins);
                 _applied = sequence;
             }
             if (queue.Count == 0)
@@ -140,54 +148,134 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
         }
     }
 
-    private void Apply(IReadOnlyList<ResourceBatch> batches)
+    private void Apply(IReadOnlyList<OriginUpdate> origins)
     {
-        foreach (var batch in batches)
+        foreach (var origin in origins)
         {
-            var known = Known(batch.TypeUrl, batch.Scope);
-            var updated = new List<XdsResource>(batch.Updated.Count);
-            foreach (var resource in batch.Updated)
+            if (origin.Complete)
             {
-                updated.Add(new XdsResource(batch.TypeUrl, resource.Name, UnsafeByteOperations.UnsafeWrap(resource.Body)));
-                known.Add(resource.Name);
+                Replace(origin);
             }
-            foreach (var name in batch.Removed)
+            else
             {
-                known.Remove(name);
+                foreach (var batch in origin.Batches)
+                {
+                    Apply(origin.Origin, batch);
+                }
             }
-            hub.Publish(new ResourceDelta(batch.TypeUrl, batch.Scope, updated, batch.Removed));
         }
     }
 
-    /// <summary>
-    /// Makes the hub hold the snapshot. Within one epoch the snapshot is complete, so whatever else this
-    /// bridge put into the hub is removed. A new epoch means the distribution grain was reactivated and
-    /// lost what it held (grains re-publish only what changes): then the hub keeps serving what it has
-    /// and only takes what the snapshot adds.
-    /// </summary>
-    private void ApplySnapshot(HubUpdate snapshot)
+    /// <summary>Applies an origin's change to one table; a name is removed only by the origin that put it there.</summary>
+    private void Apply(GrainId origin, ResourceBatch batch)
     {
-        var complete = snapshot.Epoch == _epoch;
-        var inSnapshot = new HashSet<(string, string)>();
-        var batches = new List<ResourceBatch>(snapshot.Batches.Count + _known.Count);
-        foreach (var batch in snapshot.Batches)
+        var key = (batch.TypeUrl, batch.Scope);
+        if (!_owners.TryGetValue(key, out var owners))
         {
-            inSnapshot.Add((batch.TypeUrl, batch.Scope));
-            var names = new HashSet<string>(batch.Updated.Select(r => r.Name), StringComparer.Ordinal);
-            batches.Add(batch with { Removed = complete ? [.. Known(batch.TypeUrl, batch.Scope).Where(n => !names.Contains(n))] : [] });
+            owners = new Dictionary<string, GrainId>(StringComparer.Ordinal);
+            _owners[key] = owners;
         }
-        foreach (var ((typeUrl, scope), known) in _known)
+        var updated = new List<XdsResource>(batch.Updated.Count);
+        foreach (var resource in batch.Updated)
         {
-            if (complete && !inSnapshot.Contains((typeUrl, scope)) && known.Count > 0)
+            updated.Add(new XdsResource(batch.TypeUrl, resource.Name, UnsafeByteOperations.UnsafeWrap(resource.Body)));
+            if (owners.TryGetValue(resource.Name, out var previous))
             {
-                batches.Add(new ResourceBatch(typeUrl, scope, [], [.. known]));
+                if (previous == origin)
+                {
+                    continue;
+                }
+                Forget(previous, key, resource.Name);
+            }
+            owners[resource.Name] = origin;
+            NamesOf(origin, key).Add(resource.Name);
+        }
+        var removed = new List<string>(batch.Removed.Count);
+        foreach (var name in batch.Removed)
+        {
+            if (owners.TryGetValue(name, out var owner) && owner == origin)
+            {
+                owners.Remove(name);
+                Forget(origin, key, name);
+                removed.Add(name);
             }
         }
-        if (!complete && _epoch != Guid.Empty)
+        if (updated.Count + removed.Count > 0)
         {
-            LogNewEpoch(snapshot.Sequence);
+            hub.Publish(new ResourceDelta(batch.TypeUrl, batch.Scope, updated, removed));
         }
-        Apply(batches);
+    }
+
+    /// <summary>Makes the hub hold exactly an origin's complete set, as far as that origin's names go.</summary>
+    private void Replace(OriginUpdate complete)
+    {
+        var held = _byOrigin.GetValueOrDefault(complete.Origin);
+        var incoming = new HashSet<(string, string)>();
+        foreach (var batch in complete.Batches)
+        {
+            var key = (batch.TypeUrl, batch.Scope);
+            incoming.Add(key);
+            var names = new HashSet<string>(batch.Updated.Count, StringComparer.Ordinal);
+            foreach (var resource in batch.Updated)
+            {
+                names.Add(resource.Name);
+            }
+            var gone = held?.GetValueOrDefault(key)?.Where(n => !names.Contains(n)).ToList() ?? [];
+            Apply(complete.Origin, gone.Count == 0 ? batch : batch with { Removed = gone });
+        }
+        foreach (var (key, names) in held?.ToList() ?? [])
+        {
+            if (!incoming.Contains(key))
+            {
+                Apply(complete.Origin, new ResourceBatch(key.TypeUrl, key.Scope, [], [.. names]));
+            }
+        }
+    }
+
+    private HashSet<string> NamesOf(GrainId origin, (string TypeUrl, string Scope) key)
+    {
+        if (!_byOrigin.TryGetValue(origin, out var tables))
+        {
+            tables = [];
+            _byOrigin[origin] = tables;
+        }
+        if (!tables.TryGetValue(key, out var names))
+        {
+            names = new HashSet<string>(StringComparer.Ordinal);
+            tables[key] = names;
+        }
+        return names;
+    }
+
+    private void Forget(GrainId origin, (string TypeUrl, string Scope) key, string name)
+    {
+        if (_byOrigin.TryGetValue(origin, out var tables) && tables.TryGetValue(key, out var names) && names.Remove(name) && names.Count == 0)
+        {
+            tables.Remove(key);
+            if (tables.Count == 0)
+            {
+                _byOrigin.Remove(origin);
+            }
+        }
+    }
+
+    /// <summary>Origins that have names in the hub.</summary>
+    private List<GrainId> HeldOrigins()
+    {
+        lock (_gate)
+        {
+            return [.. _byOrigin.Keys];
+        }
+    }
+
+    /// <summary>Applies a snapshot: each origin in it replaces its own names; the numbering restarts from it.</summary>
+    private void ApplySnapshot(HubUpdate snapshot)
+    {
+        if (snapshot.Epoch != _epoch && _epoch != Guid.Empty)
+        {
+            LogNewEpoch(snapshot.Sequence, snapshot.Origins.Count);
+        }
+        Apply(snapshot.Origins);
         if (snapshot.Epoch != _epoch)
         {
             _pending.Remove(_epoch);
@@ -195,23 +283,25 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
         _epoch = snapshot.Epoch;
         _applied = snapshot.Sequence;
         _gapSince = 0;
-        LogSnapshotApplied(snapshot.Sequence, snapshot.Batches.Sum(b => b.Updated.Count));
-    }
-
-    private HashSet<string> Known(string typeUrl, string scope)
-    {
-        if (!_known.TryGetValue((typeUrl, scope), out var names))
-        {
-            names = new HashSet<string>(StringComparer.Ordinal);
-            _known[(typeUrl, scope)] = names;
-        }
-        return names;
+        LogSnapshotApplied(snapshot.Sequence, snapshot.Origins.Count, snapshot.Origins.Sum(o => o.Batches.Sum(b => b.Updated.Count)));
     }
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         _reference = grains.CreateObjectReference<IHubObserver>(this);
-        await Distribution.SubscribeAsync(_reference, sendSnapshot: true).ConfigureAwait(false);
+        try
+        {
+            await Distribution.SubscribeAsync(_reference, sendSnapshot: true, []).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            // The silo starts anyway; the maintenance loop asks again.
+            LogRefreshFailed(ex.Message);
+            lock (_gate)
+            {
+                _gapSince = Stopwatch.GetTimestamp() - Stopwatch.Frequency * (long)GapTimeout.TotalSeconds;
+            }
+        }
         _stop = new CancellationTokenSource();
         _maintenance = MaintainAsync(_reference, _stop.Token);
     }
@@ -248,13 +338,18 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
                     if (Stopwatch.GetElapsedTime(lastRefresh) >= RefreshInterval)
                     {
                         lastRefresh = Stopwatch.GetTimestamp();
-                        var position = await Distribution.SubscribeAsync(reference, sendSnapshot: false).ConfigureAwait(false);
-                        NoteBehind(position);
+                        var position = await Distribution.SubscribeAsync(reference, sendSnapshot: false, []).ConfigureAwait(false);
+                        if (NoteBehind(position))
+                        {
+                            // A new distribution grain: it knows neither this hub nor, perhaps, what the hub holds.
+                            LogNewDistribution(position.Sequence);
+                            await Distribution.SubscribeAsync(reference, sendSnapshot: true, HeldOrigins()).ConfigureAwait(false);
+                        }
                     }
                     if (GapOutstanding())
                     {
                         LogResync(_applied);
-                        await Distribution.SubscribeAsync(reference, sendSnapshot: true).ConfigureAwait(false);
+                        await Distribution.SubscribeAsync(reference, sendSnapshot: true, HeldOrigins()).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (ex is OrleansException or TimeoutException)
@@ -268,12 +363,16 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
         }
     }
 
-    /// <summary>The distribution grain is ahead of what arrived (e.g. this hub was dropped for a while): a gap.</summary>
-    private void NoteBehind(HubPosition position)
+    /// <summary>
+    /// The distribution grain is ahead of what arrived (e.g. this hub was dropped for a while): a gap.
+    /// True when it is another activation than the one this hub follows.
+    /// </summary>
+    private bool NoteBehind(HubPosition position)
     {
         lock (_gate)
         {
             NoteBehindLocked(position);
+            return position.Epoch != _epoch;
         }
     }
 
@@ -313,9 +412,12 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hub updates after {Applied} are missing; asking for a snapshot")]
     private partial void LogResync(long applied);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The distribution grain was reactivated (now at publish {Sequence}); keeping what the hub serves and adding its snapshot")]
-    private partial void LogNewEpoch(long sequence);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The distribution grain was reactivated (now at update {Sequence}, {Origins} origins known); origins it does not know yet keep what the hub serves")]
+    private partial void LogNewEpoch(long sequence, int origins);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Hub took a snapshot as of publish {Sequence} ({Resources} resources)")]
-    private partial void LogSnapshotApplied(long sequence, int resources);
+    [LoggerMessage(Level = LogLevel.Information, Message = "A new distribution grain activation (at update {Sequence}); subscribing to it with the origins this hub holds")]
+    private partial void LogNewDistribution(long sequence);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Hub took a snapshot as of update {Sequence} ({Origins} origins, {Resources} resources)")]
+    private partial void LogSnapshotApplied(long sequence, int origins, int resources);
 }

@@ -27,4 +27,8 @@ public interface IMeshGrain : IGrainWithIntegerKey
     Task ReportHostClaimsAsync(string ns, IReadOnlyList<HostClaim> claims);
 
     Task<MeshInputs> GetInputsAsync();
+
+    /// <summary>Does nothing: calling it activates the grain, which seeds itself from the local store.</summary>
+    [AlwaysInterleave]
+    Task WakeAsync();
 }

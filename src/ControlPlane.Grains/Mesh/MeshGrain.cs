@@ -1,13 +1,19 @@
 using ControlPlane.Ambient.Builders;
 using ControlPlane.Ambient.Model;
 using ControlPlane.Grains.Namespaces;
+using ControlPlane.Grains.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Grains.Mesh;
 
 /// <inheritdoc cref="IMeshGrain"/>
+/// <remarks>
+/// A cache of source state: on activation it seeds its objects, its registry of namespaces (every namespace
+/// of the store) and the namespaces' ServiceEntry host claims from this silo's <see cref="LocalObjectStore"/>,
+/// so a mesh grain lost with its silo comes back with the same inputs.
+/// </remarks>
 [KeepAlive]
-public sealed partial class MeshGrain(MeshSettings settings, ILogger<MeshGrain> logger) : Grain, IMeshGrain
+public sealed partial class MeshGrain(MeshSettings settings, LocalObjectStore store, ILogger<MeshGrain> logger) : Grain, IMeshGrain
 {
     private readonly Dictionary<ObjectKey, KubeNode> _nodes = [];
     private readonly Dictionary<ObjectKey, AuthorizationPolicy> _rootPolicies = [];
@@ -21,34 +27,72 @@ public sealed partial class MeshGrain(MeshSettings settings, ILogger<MeshGrain> 
 
     private MeshInputs Inputs => _inputs ??= Compute();
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await store.WhenSyncedAsync(cancellationToken).WaitAsync(LocalObjectStore.SeedTimeout, cancellationToken);
+        var objects = store.MeshObjects();
+        foreach (var obj in objects)
+        {
+            Hold(ObjectChange.Upsert(obj));
+        }
+        var namespaces = store.Namespaces();
+        _namespaces.UnionWith(namespaces);
+        // Claims depend only on each namespace's own objects (and mesh inputs without claims), as the
+        // namespace grains compute them; they report changes afterwards.
+        var preliminary = Inputs;
+        foreach (var ns in namespaces)
+        {
+            var nsObjects = store.NamespaceObjects(ns);
+            if (!nsObjects.Any(o => o.Kind == Kinds.ServiceEntry))
+            {
+                continue;
+            }
+            var inputs = MeshBuilder.NamespacesOf(nsObjects, settings).Single(n => n.Name == ns);
+            var claims = new NamespaceView(inputs, preliminary).HostClaims().OrderBy(c => c.Host, StringComparer.Ordinal).ToList();
+            if (claims.Count > 0)
+            {
+                _claims[ns] = claims;
+            }
+        }
+        _inputs = null;
+        LogSeeded(objects.Count, namespaces.Count, _claims.Count);
+    }
+
+    public Task WakeAsync() => Task.CompletedTask;
+
     public Task ApplyAsync(IReadOnlyList<ObjectChange> changes)
     {
         foreach (var change in changes)
         {
-            var key = change.Key;
-            switch (key.Kind)
-            {
-                case Kinds.Node:
-                    Set(_nodes, change);
-                    break;
-                case Kinds.Namespace when key.Name == settings.RootNamespace && key.Cluster == settings.ClusterId:
-                    _systemNamespace = change.Object as KubeNamespace;
-                    break;
-                case Kinds.AuthorizationPolicy when key.Namespace == settings.RootNamespace:
-                    Set(_rootPolicies, change);
-                    break;
-                case Kinds.PeerAuthentication:
-                    Set(_peerAuthentications, change);
-                    break;
-                case Kinds.Gateway:
-                    Set(_gateways, change);
-                    break;
-                case Kinds.GatewayClass:
-                    Set(_gatewayClasses, change);
-                    break;
-            }
+            Hold(change);
         }
         return RecomputeAsync();
+    }
+
+    private void Hold(ObjectChange change)
+    {
+        var key = change.Key;
+        switch (key.Kind)
+        {
+            case Kinds.Node:
+                Set(_nodes, change);
+                break;
+            case Kinds.Namespace when key.Name == settings.RootNamespace && key.Cluster == settings.ClusterId:
+                _systemNamespace = change.Object as KubeNamespace;
+                break;
+            case Kinds.AuthorizationPolicy when key.Namespace == settings.RootNamespace:
+                Set(_rootPolicies, change);
+                break;
+            case Kinds.PeerAuthentication:
+                Set(_peerAuthentications, change);
+                break;
+            case Kinds.Gateway:
+                Set(_gateways, change);
+                break;
+            case Kinds.GatewayClass:
+                Set(_gatewayClasses, change);
+                break;
+        }
     }
 
     public Task ReportHostClaimsAsync(string ns, IReadOnlyList<HostClaim> claims)
@@ -123,6 +167,9 @@ public sealed partial class MeshGrain(MeshSettings settings, ILogger<MeshGrain> 
             objects.Remove(change.Key);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mesh grain seeded from the local store: {Objects} objects, {Namespaces} namespaces, host claims of {Claiming} namespaces")]
+    private partial void LogSeeded(int objects, int namespaces, int claiming);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Mesh inputs changed: sending them to {Namespaces} namespaces ({Waypoints} waypoints, {Nodes} nodes with a locality)")]
     private partial void LogBroadcast(int namespaces, int waypoints, int nodes);

@@ -1,5 +1,7 @@
 using ControlPlane.Ambient.Builders;
 using ControlPlane.Ambient.Model;
+using ControlPlane.Grains.Distribution;
+using Orleans.Concurrency;
 
 namespace ControlPlane.Grains.Namespaces;
 
@@ -7,8 +9,12 @@ namespace ControlPlane.Grains.Namespaces;
 /// One namespace, merged across clusters: holds its objects, rebuilds only what a change affects and
 /// publishes only resources whose content changed, plus removals — Address and Authorization alike.
 /// </summary>
-public interface INamespaceGrain : IGrainWithStringKey
+public interface INamespaceGrain : IGrainWithStringKey, IResourceOrigin
 {
+    /// <summary>Does nothing: calling it activates the grain, which seeds itself and publishes its resources.</summary>
+    [AlwaysInterleave]
+    Task WakeAsync();
+
     Task ApplyAsync(IReadOnlyList<ObjectChange> changes);
 
     /// <summary>New mesh-wide inputs: rebuilds what depends on the parts that differ.</summary>

@@ -4,15 +4,25 @@ using ControlPlane.Ambient.Collections;
 using ControlPlane.Ambient.Model;
 using ControlPlane.Grains.Distribution;
 using ControlPlane.Grains.Mesh;
+using ControlPlane.Grains.Routing;
 using ControlPlane.Xds;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Grains.Namespaces;
 
 /// <inheritdoc cref="INamespaceGrain"/>
+/// <remarks>
+/// A cache of source state: on activation it seeds itself from this silo's <see cref="LocalObjectStore"/>
+/// (waiting until the store holds every source's initial list) and publishes its complete set under a new
+/// epoch, so a grain lost with its silo comes back whole. Its publishes are numbered; one that fails is
+/// followed by an empty one, whose gap makes the distribution grain ask for the complete set.
+/// </remarks>
 [KeepAlive]
-public sealed class NamespaceGrain : Grain, INamespaceGrain
+public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<NamespaceGrain> logger) : Grain, INamespaceGrain
 {
+    private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(2);
+
     private readonly Dictionary<ObjectKey, Pod> _pods = [];
     private readonly Dictionary<ObjectKey, KubeService> _services = [];
     private readonly Dictionary<ObjectKey, ServiceEntry> _serviceEntries = [];
@@ -28,6 +38,9 @@ public sealed class NamespaceGrain : Grain, INamespaceGrain
     private readonly Dictionary<ResourceId, ulong> _published = [];
     private IReadOnlyList<HostClaim> _claims = [];
     private MeshInputs? _mesh;
+    private readonly Guid _epoch = Guid.NewGuid();
+    private long _sequence;
+    private IGrainTimer? _resync;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -36,107 +49,121 @@ public sealed class NamespaceGrain : Grain, INamespaceGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await store.WhenSyncedAsync(cancellationToken).WaitAsync(LocalObjectStore.SeedTimeout, cancellationToken);
         _mesh = await GrainFactory.GetGrain<IMeshGrain>(GrainKeys.Mesh).RegisterNamespaceAsync(Name);
-        if (NamespaceBuilder.BuildStaticPolicy(View()) is not null)
+        var objects = store.NamespaceObjects(Name);
+        // Everything is rebuilt below: what each object would mark is not needed.
+        var marked = new HashSet<ObjectKey>();
+        foreach (var obj in objects)
         {
-            await RebuildAsync([StaticPolicyKey]);
+            Hold(ObjectChange.Upsert(obj), marked);
         }
+        LogSeeded(Name, objects.Count);
+        await RebuildAsync(AllKeys(), complete: true);
     }
+
+    public Task WakeAsync() => Task.CompletedTask;
 
     public Task ApplyAsync(IReadOnlyList<ObjectChange> changes)
     {
         var dirty = new HashSet<ObjectKey>();
         foreach (var change in changes)
         {
-            var key = change.Key;
-            switch (key.Kind)
-            {
-                case Kinds.Pod:
-                    Set(_pods, change);
-                    dirty.Add(key);
-                    break;
-                case Kinds.Service:
-                    {
-                        var (before, after) = Set(_services, change);
-                        dirty.Add(key);
-                        foreach (var service in new[] { before, after })
-                        {
-                            if (service is not null)
-                            {
-                                MarkSelected(dirty, service.Selector);
-                                MarkSliceTargets(dirty, service.Meta.Name);
-                                MarkEntriesWithHost(dirty, Names.ServiceHostname(service.Meta.Name, Name, Settings.DomainSuffix));
-                            }
-                        }
-                        break;
-                    }
-                case Kinds.ServiceEntry:
-                    {
-                        var (before, after) = Set(_serviceEntries, change);
-                        dirty.Add(key);
-                        foreach (var entry in new[] { before, after })
-                        {
-                            if (entry is not null)
-                            {
-                                MarkSelected(dirty, entry.WorkloadSelector);
-                                // Entries sharing a host may win or lose it now.
-                                foreach (var host in entry.Hosts)
-                                {
-                                    MarkEntriesWithHost(dirty, host);
-                                }
-                            }
-                        }
-                        break;
-                    }
-                case Kinds.WorkloadEntry:
-                    Set(_workloadEntries, change);
-                    dirty.Add(key);
-                    break;
-                case Kinds.EndpointSlice:
-                    {
-                        var (before, after) = Set(_slices, change);
-                        dirty.Add(key);
-                        MarkSlicePods(dirty, before);
-                        MarkSlicePods(dirty, after);
-                        break;
-                    }
-                case Kinds.AuthorizationPolicy:
-                    {
-                        var (before, after) = Set(_authorizationPolicies, change);
-                        dirty.Add(key);
-                        MarkWorkloadsMatching(dirty, before is { HasSelector: true } ? before.Selector : null);
-                        MarkWorkloadsMatching(dirty, after is { HasSelector: true } ? after.Selector : null);
-                        break;
-                    }
-                case Kinds.PeerAuthentication:
-                    {
-                        var (before, after) = Set(_peerAuthentications, change);
-                        dirty.Add(key);
-                        if (before is { Selector.Count: 0 } || after is { Selector.Count: 0 })
-                        {
-                            // The namespace-wide mode: every workload and every converted policy inherit it.
-                            MarkAllWorkloads(dirty);
-                            dirty.UnionWith(_peerAuthentications.Keys);
-                        }
-                        MarkWorkloadsMatching(dirty, before?.Selector);
-                        MarkWorkloadsMatching(dirty, after?.Selector);
-                        break;
-                    }
-                case Kinds.Namespace:
-                    if (change.Object is KubeNamespace ns)
-                    {
-                        _namespaceByCluster[key.Cluster] = ns;
-                    }
-                    else
-                    {
-                        _namespaceByCluster.Remove(key.Cluster);
-                    }
-                    // Its labels and annotations (waypoints, traffic distribution) reach everything.
-                    dirty.UnionWith(AllKeys());
-                    break;
-            }
+            Hold(change, dirty);
         }
         return RebuildAsync(dirty);
+    }
+
+    /// <summary>Stores an object change and marks what it affects.</summary>
+    private void Hold(ObjectChange change, HashSet<ObjectKey> dirty)
+    {
+        var key = change.Key;
+        switch (key.Kind)
+        {
+            case Kinds.Pod:
+                Set(_pods, change);
+                dirty.Add(key);
+                break;
+            case Kinds.Service:
+                {
+                    var (before, after) = Set(_services, change);
+                    dirty.Add(key);
+                    foreach (var service in new[] { before, after })
+                    {
+                        if (service is not null)
+                        {
+                            MarkSelected(dirty, service.Selector);
+                            MarkSliceTargets(dirty, service.Meta.Name);
+                            MarkEntriesWithHost(dirty, Names.ServiceHostname(service.Meta.Name, Name, Settings.DomainSuffix));
+                        }
+                    }
+                    break;
+                }
+            case Kinds.ServiceEntry:
+                {
+                    var (before, after) = Set(_serviceEntries, change);
+                    dirty.Add(key);
+                    foreach (var entry in new[] { before, after })
+                    {
+                        if (entry is not null)
+                        {
+                            MarkSelected(dirty, entry.WorkloadSelector);
+                            // Entries sharing a host may win or lose it now.
+                            foreach (var host in entry.Hosts)
+                            {
+                                MarkEntriesWithHost(dirty, host);
+                            }
+                        }
+                    }
+                    break;
+                }
+            case Kinds.WorkloadEntry:
+                Set(_workloadEntries, change);
+                dirty.Add(key);
+                break;
+            case Kinds.EndpointSlice:
+                {
+                    var (before, after) = Set(_slices, change);
+                    dirty.Add(key);
+                    MarkSlicePods(dirty, before);
+                    MarkSlicePods(dirty, after);
+                    break;
+                }
+            case Kinds.AuthorizationPolicy:
+                {
+                    var (before, after) = Set(_authorizationPolicies, change);
+                    dirty.Add(key);
+                    MarkWorkloadsMatching(dirty, before is { HasSelector: true } ? before.Selector : null);
+                    MarkWorkloadsMatching(dirty, after is { HasSelector: true } ? after.Selector : null);
+                    break;
+                }
+            case Kinds.PeerAuthentication:
+                {
+                    var (before, after) = Set(_peerAuthentications, change);
+                    dirty.Add(key);
+                    if (before is { Selector.Count: 0 } || after is { Selector.Count: 0 })
+                    {
+                        // The namespace-wide mode: every workload and every converted policy inherit it.
+                        MarkAllWorkloads(dirty);
+                        dirty.UnionWith(_peerAuthentications.Keys);
+                    }
+                    MarkWorkloadsMatching(dirty, before?.Selector);
+                    MarkWorkloadsMatching(dirty, after?.Selector);
+                    break;
+                }
+            case Kinds.Namespace:
+                if (change.Object is KubeNamespace ns)
+                {
+                    _namespaceByCluster[key.Cluster] = ns;
+                }
+                else
+                {
+                    _namespaceByCluster.Remove(key.Cluster);
+                }
+                // Its labels and annotations (waypoints, traffic distribution) reach everything.
+                dirty.UnionWith(AllKeys());
+                break;
+        }
     }
 
     public Task SetMeshAsync(MeshInputs inputs)
@@ -213,10 +240,47 @@ public sealed class NamespaceGrain : Grain, INamespaceGrain
         },
         _mesh ?? throw new InvalidOperationException("namespace grain has no mesh inputs"));
 
-    /// <summary>Rebuilds the given objects; publishes what changed by content and what they no longer publish.</summary>
-    private async Task RebuildAsync(IReadOnlyCollection<ObjectKey> keys)
+    public Task<OriginUpdate> GetResourcesAsync()
     {
-        if (keys.Count == 0)
+        // Rebuilt from the objects rather than kept: the bodies would double the grain's memory for a rare repair.
+        var view = View();
+        var byOwner = new Dictionary<ObjectKey, HashSet<ResourceId>>();
+        foreach (var (id, owner) in _owners)
+        {
+            if (!byOwner.TryGetValue(owner, out var ids))
+            {
+                ids = [];
+                byOwner[owner] = ids;
+            }
+            ids.Add(id);
+        }
+        var resources = new Dictionary<AmbientResourceKind, List<PublishedResource>>();
+        foreach (var (owner, ids) in byOwner)
+        {
+            foreach (var resource in Build(owner, view))
+            {
+                if (ids.Contains(new ResourceId(resource.Kind, resource.Name)))
+                {
+                    ListFor(resources, resource.Kind).Add(new PublishedResource(resource.Name, resource.Message.ToByteArray()));
+                }
+            }
+        }
+        var batches = new List<ResourceBatch>(resources.Count);
+        foreach (var (kind, list) in resources)
+        {
+            batches.Add(new ResourceBatch(TypeUrlOf(kind), string.Empty, list, []));
+        }
+        return Task.FromResult(new OriginUpdate(this.GetGrainId(), _epoch, _sequence, Complete: true, batches));
+    }
+
+    /// <summary>
+    /// Rebuilds the given objects; publishes what changed by content and what they no longer publish.
+    /// <paramref name="complete"/>: this is the first build of the activation, so what it publishes is the
+    /// complete set (published even when empty, to clear what an earlier activation published).
+    /// </summary>
+    private async Task RebuildAsync(IReadOnlyCollection<ObjectKey> keys, bool complete = false)
+    {
+        if (keys.Count == 0 && !complete)
         {
             return;
         }
@@ -224,9 +288,7 @@ public sealed class NamespaceGrain : Grain, INamespaceGrain
         var built = new Dictionary<ObjectKey, List<AmbientResource>>(keys.Count);
         foreach (var key in keys)
         {
-            built[key] = key == StaticPolicyKey
-                ? NamespaceBuilder.BuildStaticPolicy(view) is { } staticPolicy ? [staticPolicy] : []
-                : Find(key) is { } obj ? [.. NamespaceBuilder.Build(obj, view)] : [];
+            built[key] = Build(key, view);
         }
         var updated = new Dictionary<AmbientResourceKind, List<PublishedResource>>();
         var removed = new Dictionary<AmbientResourceKind, List<string>>();
@@ -282,13 +344,39 @@ public sealed class NamespaceGrain : Grain, INamespaceGrain
                 batches.Add(new ResourceBatch(TypeUrlOf(kind), string.Empty, kindUpdated, kindRemoved));
             }
         }
-        if (batches.Count > 0)
+        if (batches.Count > 0 || complete)
         {
-            await GrainFactory.GetGrain<IDistributionGrain>(GrainKeys.Distribution).PublishAsync(batches);
+            await PublishAsync(new OriginUpdate(this.GetGrainId(), _epoch, ++_sequence, complete, batches));
         }
         if (keys.Any(k => k.Kind is Kinds.ServiceEntry or Kinds.Service))
         {
             ReportClaims(view);
+        }
+    }
+
+    private List<AmbientResource> Build(ObjectKey key, NamespaceView view) =>
+        key == StaticPolicyKey
+            ? NamespaceBuilder.BuildStaticPolicy(view) is { } staticPolicy ? [staticPolicy] : []
+            : Find(key) is { } obj ? [.. NamespaceBuilder.Build(obj, view)] : [];
+
+    /// <summary>
+    /// Publishes to the distribution grain. A failure leaves the grain's state as built: it then publishes
+    /// empty updates until one gets through, whose gap makes the distribution grain fetch the complete set.
+    /// </summary>
+    private async Task PublishAsync(OriginUpdate update)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IDistributionGrain>(GrainKeys.Distribution).PublishAsync(update);
+            _resync?.Dispose();
+            _resync = null;
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            LogPublishFailed(Name, update.Sequence, ex.Message);
+            _resync ??= this.RegisterGrainTimer(
+                _ => PublishAsync(new OriginUpdate(this.GetGrainId(), _epoch, ++_sequence, Complete: false, [])),
+                new GrainTimerCreationOptions(ResyncInterval, ResyncInterval));
         }
     }
 
@@ -487,4 +575,10 @@ public sealed class NamespaceGrain : Grain, INamespaceGrain
     }
 
     private readonly record struct ResourceId(AmbientResourceKind Kind, string Name);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Namespace {Namespace} seeded from the local store: {Objects} objects")]
+    private partial void LogSeeded(string @namespace, int objects);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Namespace {Namespace} could not publish update {Sequence}; will resync: {Reason}")]
+    private partial void LogPublishFailed(string @namespace, long sequence, string reason);
 }
