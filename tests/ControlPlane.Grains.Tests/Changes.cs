@@ -35,7 +35,7 @@ public static class Changes
             status: "True"
         """;
 
-    public static string Service(string ns, string name, string ip, string selector = "app: web", string labels = "{}") => $"""
+    public static string Service(string ns, string name, string ip, string selector = "app: web", string labels = "{}", int port = 80) => $"""
         apiVersion: v1
         kind: Service
         metadata:
@@ -48,7 +48,7 @@ public static class Changes
           clusterIP: {ip}
           ports:
           - name: http
-            port: 80
+            port: {port}
             targetPort: 8080
         """;
 

@@ -56,9 +56,9 @@ public sealed class HubProbe : IDisposable
     public Authorization? GetAuthorization(string name) =>
         Authorizations.TryGet(name, out var resource) ? Authorization.Parser.ParseFrom(resource.Body) : null;
 
-    public async Task WaitUntilAsync(Func<HubProbe, bool> condition, string what)
+    public async Task WaitUntilAsync(Func<HubProbe, bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (!condition(this))
         {
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
