@@ -1,17 +1,21 @@
 using ControlPlane.Testing;
 using ControlPlane.Testing.Xds;
-using ControlPlane.Xds;
 using Istio.Workload;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 
 namespace ControlPlane.Host.Tests.Replicas;
 
 /// <summary>
-/// Two control plane replicas (Orleans silos) clustered through a real Redis, as they run behind one
-/// Service: config loaded by one replica's source is served by the other's xDS port.
+/// Control plane replicas (Orleans silos) clustered through a real Redis, as they run behind one Service,
+/// each running the same sources (one config directory): every replica serves the config, whichever
+/// replica holds the grains, and keeps serving edits when a replica stops.
 /// </summary>
 public sealed class RedisReplicaTests : IAsyncLifetime
 {
     private const string PodUid = "Kubernetes//Pod/shop/web-0";
+    private readonly string _cluster = $"--Silo:ClusterId=replicas-{Guid.NewGuid():n}";
+    private readonly List<TestControlPlane> _replicas = [];
     private RedisServer _redis = null!;
     private string _configDir = null!;
 
@@ -24,34 +28,101 @@ public sealed class RedisReplicaTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
         await _redis.DisposeAsync();
         Directory.Delete(_configDir, recursive: true);
     }
 
     [Fact]
-    public async Task ConfigLoadedByOneReplica_IsServedAndUpdatedByTheOther()
+    public async Task ConfigDirectory_OnTwoReplicas_IsServedAndUpdatedByTheSecond()
     {
-        var cluster = $"--Silo:ClusterId=replicas-{Guid.NewGuid():n}";
-        await using var loader = await TestControlPlane.StartAsync("--redis", _redis.ConnectionString, cluster, "--config-dir", _configDir);
-        await using var server = await TestControlPlane.StartAsync("--redis", _redis.ConnectionString, cluster);
-        using var channel = server.CreateXdsChannel();
+        await StartReplicaAsync();
+        var second = await StartReplicaAsync();
+        using var channel = second.CreateXdsChannel();
 
-        var ztunnel = await DeltaAdsTestClient.ConnectZtunnelAsync(channel, XdsNodes.Ztunnel());
-        await using (ztunnel)
+        await using var ztunnel = await DeltaAdsTestClient.ConnectZtunnelAsync(channel, XdsNodes.Ztunnel());
+        var workload = await ExpectWorkloadAsync(ztunnel, w => w.CanonicalRevision == "v1");
+        Assert.Equal("10.244.1.5", new System.Net.IPAddress(workload.Addresses.Single().Span).ToString());
+
+        await File.WriteAllTextAsync(Path.Combine(_configDir, "shop.yaml"), Shop(version: "v2"));
+        var update = await ExpectWorkloadAsync(ztunnel, w => w.CanonicalRevision == "v2");
+        Assert.Equal(PodUid, update.Uid);
+    }
+
+    [Fact]
+    public async Task ConfigDirectory_ReplicaHostingMostGrainsStopped_TheOthersServeTheNextEdit()
+    {
+        for (var i = 0; i < 3; i++)
         {
-            var workload = await ExpectWorkloadAsync(ztunnel, w => w.CanonicalRevision == "v1");
-            Assert.Equal("10.244.1.5", new System.Net.IPAddress(workload.Addresses.Single().Span).ToString());
+            await StartReplicaAsync();
+        }
+        var channels = _replicas.Select(r => r.CreateXdsChannel()).ToList();
+        var ztunnels = new List<DeltaAdsTestClient>();
+        try
+        {
+            foreach (var channel in channels)
+            {
+                var ztunnel = await DeltaAdsTestClient.ConnectZtunnelAsync(channel, XdsNodes.Ztunnel());
+                ztunnels.Add(ztunnel);
+                await ExpectWorkloadAsync(ztunnel, w => w.CanonicalRevision == "v1");
+            }
+
+            var victim = await ReplicaHostingMostGrainsAsync();
+            var index = _replicas.IndexOf(victim);
+            await ztunnels[index].DisposeAsync();
+            ztunnels.RemoveAt(index);
+            channels[index].Dispose();
+            channels.RemoveAt(index);
+            _replicas.RemoveAt(index);
+            await victim.DisposeAsync();
 
             await File.WriteAllTextAsync(Path.Combine(_configDir, "shop.yaml"), Shop(version: "v2"));
-            var update = await ExpectWorkloadAsync(ztunnel, w => w.CanonicalRevision == "v2");
-            Assert.Equal(PodUid, update.Uid);
+            foreach (var ztunnel in ztunnels)
+            {
+                var update = await ExpectWorkloadAsync(ztunnel, w => w.CanonicalRevision == "v2");
+                Assert.Equal(PodUid, update.Uid);
+            }
         }
+        finally
+        {
+            foreach (var ztunnel in ztunnels)
+            {
+                await ztunnel.DisposeAsync();
+            }
+            foreach (var channel in channels)
+            {
+                channel.Dispose();
+            }
+        }
+    }
+
+    private async Task<TestControlPlane> StartReplicaAsync()
+    {
+        var replica = await TestControlPlane.StartAsync("--redis", _redis.ConnectionString, _cluster, "--config-dir", _configDir);
+        _replicas.Add(replica);
+        return replica;
+    }
+
+    /// <summary>The replica whose silo holds the most of the control plane's grains.</summary>
+    private async Task<TestControlPlane> ReplicaHostingMostGrainsAsync()
+    {
+        var management = _replicas[0].App.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var statistics = await management.GetDetailedGrainStatistics();
+        var grains = statistics
+            .Where(s => s.GrainType.StartsWith("ControlPlane.Grains.", StringComparison.Ordinal))
+            .GroupBy(s => s.SiloAddress)
+            .ToDictionary(g => g.Key, g => g.Count());
+        Assert.NotEmpty(grains);
+        return _replicas.MaxBy(r => grains.GetValueOrDefault(r.App.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress))!;
     }
 
     /// <summary>Acks Address responses until the pod's workload satisfies <paramref name="condition"/>.</summary>
     private static async Task<Workload> ExpectWorkloadAsync(DeltaAdsTestClient ztunnel, Func<Workload, bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             var remaining = deadline - DateTime.UtcNow;
