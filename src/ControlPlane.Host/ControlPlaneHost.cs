@@ -34,6 +34,9 @@ public static class ControlPlaneHost
     public const string ConfigDirectoryCondition = "config-dir";
     public const string CaCondition = "ca";
 
+    /// <summary>The sources' initial content went through the grains into this silo's hub.</summary>
+    public const string HubCondition = "hub";
+
     /// <summary>Prefix of the readiness condition of each local informer, e.g. <c>kubernetes/pods</c>.</summary>
     public const string KubernetesConditionPrefix = "kubernetes/";
 
@@ -177,44 +180,63 @@ public static class ControlPlaneHost
                 t => { if (t.IsCompletedSuccessfully) readiness.Complete(CaCondition); },
                 TaskScheduler.Default);
         }
+        // Grains seed themselves from this silo's store only once it holds every tracked source's initial list.
+        var store = app.Services.GetRequiredService<LocalObjectStore>();
+        var sources = false;
         if (app.Services.GetService<ConfigDirectorySource>() is { } source)
         {
-            // Grains seed themselves from this silo's store only once it holds the directory's content.
-            app.Services.GetRequiredService<LocalObjectStore>().TrackSource(ConfigDirectoryCondition, source.InitialSync);
-            CompleteWhenInHub(app, readiness, ConfigDirectoryCondition, source.InitialSync);
+            store.TrackSource(ConfigDirectoryCondition, source.InitialSync);
+            CompleteWhenDone(readiness, ConfigDirectoryCondition, source.InitialSync);
+            sources = true;
         }
         if (app.Services.GetService<KubernetesSource>() is { } kubernetes)
         {
             // The local cluster's initial lists only: a remote cluster may stay unreachable, and every
             // replica would then wait for it.
-            app.Services.GetRequiredService<LocalObjectStore>().TrackSource(KubernetesConditionPrefix + kubernetes.LocalCluster.Id, kubernetes.LocalCluster.InitialSync);
+            store.TrackSource(KubernetesConditionPrefix + kubernetes.LocalCluster.Id, kubernetes.LocalCluster.InitialSync);
             foreach (var informer in kubernetes.LocalCluster.Informers)
             {
-                CompleteWhenInHub(app, readiness, KubernetesConditionPrefix + informer.Resource, informer.Synced);
+                CompleteWhenDone(readiness, KubernetesConditionPrefix + informer.Resource, informer.Synced);
             }
+            sources = true;
+        }
+        if (sources)
+        {
+            CompleteWhenInHub(app, readiness);
         }
     }
 
-    /// <summary>
-    /// Ready once a source's initial content went through the grains (every grain of this silo's store
-    /// seeded) and reached this silo's hub.
-    /// </summary>
-    private static void CompleteWhenInHub(WebApplication app, Readiness readiness, string condition, Task initialSync)
+    /// <summary>A source's condition: its initial list is in this silo's store.</summary>
+    private static void CompleteWhenDone(Readiness readiness, string condition, Task initialSync)
     {
         readiness.Register(condition);
+        initialSync.ContinueWith(
+            t => { if (t.IsCompletedSuccessfully) readiness.Complete(condition); },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Ready once the store holds every source's initial list, every grain it names is seeded, and this
+    /// silo's hub holds what they published.
+    /// </summary>
+    private static void CompleteWhenInHub(WebApplication app, Readiness readiness)
+    {
+        readiness.Register(HubCondition);
         var sink = app.Services.GetRequiredService<GrainObjectSink>();
         var bridge = app.Services.GetRequiredService<HubBridge>();
         var stopping = app.Lifetime.ApplicationStopping;
-        _ = initialSync.ContinueWith(
-            async t =>
+        _ = Task.Run(
+            async () =>
             {
-                while (t.IsCompletedSuccessfully && !stopping.IsCancellationRequested)
+                while (!stopping.IsCancellationRequested)
                 {
                     try
                     {
                         await sink.GrainsSeeded.WaitAsync(stopping).ConfigureAwait(false);
                         await bridge.WaitUntilCurrentAsync(stopping).ConfigureAwait(false);
-                        readiness.Complete(condition);
+                        readiness.Complete(HubCondition);
                         return;
                     }
                     catch (Exception ex) when (ex is OrleansException or TimeoutException)
@@ -224,11 +246,13 @@ public static class ControlPlaneHost
                     }
                 }
             },
-            CancellationToken.None,
-            TaskContinuationOptions.None,
-            TaskScheduler.Default).Unwrap();
+            CancellationToken.None);
     }
 
+    /// <summary>
+    /// gRPC answers on the xDS ports only, and the CA on the secure port only: tokens and CSRs never
+    /// travel in plaintext.
+    /// </summary>
     private static void RestrictPathsToPorts(WebApplication app, int httpPort, int monitoringPort, int xdsPort, int securePort) =>
         app.Use((context, next) =>
         {
