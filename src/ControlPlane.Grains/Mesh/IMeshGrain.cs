@@ -11,7 +11,7 @@ namespace ControlPlane.Grains.Mesh;
 /// </summary>
 public interface IMeshGrain : IGrainWithIntegerKey
 {
-    /// <summary>Applies changes to the mesh-wide kinds (see <see cref="Routing.GrainObjectSink"/>).</summary>
+    /// <summary>Applies changes to the mesh-wide kinds (see <see cref="Routing.GrainRoute"/>).</summary>
     Task ApplyAsync(IReadOnlyList<ObjectChange> changes);
 
     /// <summary>Registers a namespace grain for broadcasts and returns the current inputs.</summary>
