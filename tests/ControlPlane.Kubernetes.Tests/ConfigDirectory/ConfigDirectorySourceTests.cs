@@ -103,6 +103,41 @@ public sealed class ConfigDirectorySourceTests : IAsyncLifetime
         Assert.Contains(_source.Problems, p => p.Position == "mesh.yaml:5 (document 2)");
     }
 
+    [Fact]
+    public async Task Watch_ObjectDefinedInTwoFiles_LastPathWinsAndTheOtherTakesOverWhenItGoes()
+    {
+        await _source.InitialSync.WaitAsync(TimeSpan.FromSeconds(20));
+        Write("a.yaml", Pod("twin", "10.0.1.1"));
+        Write("b.yaml", Pod("twin", "10.0.1.2"));
+        await _sink.WaitForAsync(r => (r.Last("Pod/shop/twin") as Pod)?.Ips.SequenceEqual(["10.0.1.2"]) == true, "b.yaml's version");
+        _sink.Clear();
+
+        File.Delete(Path.Combine(_directory, "b.yaml"));
+        await _sink.WaitForAsync(r => r.Upserts.Contains("Pod/shop/twin"), "a.yaml's version taking over");
+        Assert.Equal(["10.0.1.1"], ((Pod)_sink.Last("Pod/shop/twin")!).Ips);
+        Assert.Empty(_sink.TakeDeletes());
+
+        File.Delete(Path.Combine(_directory, "a.yaml"));
+        await _sink.WaitForAsync(r => r.Deletes.Contains("Pod/shop/twin"), "the pod gone with its last file");
+    }
+
+    [Fact]
+    public async Task Watch_DirectoryAddedThenRemoved_DeliversThenDeletesItsObjects()
+    {
+        await _source.InitialSync.WaitAsync(TimeSpan.FromSeconds(20));
+        _sink.Clear();
+
+        Write("team/one.yaml", Pod("team-1", "10.0.2.1"));
+        Write("team/deeper/two.yaml", Pod("team-2", "10.0.2.2"));
+        await _sink.WaitForAsync(r => r.Upserts.Contains("Pod/shop/team-1") && r.Upserts.Contains("Pod/shop/team-2"), "the new directory's pods");
+        _sink.Clear();
+
+        Directory.Delete(Path.Combine(_directory, "team"), recursive: true);
+        await _sink.WaitForAsync(r => r.Deletes.Contains("Pod/shop/team-1") && r.Deletes.Contains("Pod/shop/team-2"), "the removed directory's pods");
+        Assert.Equal(["Pod/shop/team-1", "Pod/shop/team-2"], _sink.TakeDeletes());
+        Assert.Empty(_sink.TakeUpserts());
+    }
+
     /// <summary>Writes a file atomically (a temporary file renamed over it), so no read sees it half written.</summary>
     private void Write(string file, params string[] documents)
     {
@@ -147,6 +182,9 @@ public sealed class ConfigDirectorySourceTests : IAsyncLifetime
         }
 
         public void Clear() => _changes.Clear();
+
+        /// <summary>The object last delivered for a name (null when its last change was a delete).</summary>
+        public IMeshObject? Last(string name) => _changes.LastOrDefault(c => Name(c) == name)?.Object;
 
         public List<string> TakeUpserts()
         {
