@@ -1,0 +1,144 @@
+using ControlPlane.Testing;
+using ControlPlane.Testing.Xds;
+using Envoy.Config.Core.V3;
+using Envoy.Service.Discovery.V3;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using static ControlPlane.Xds.Tests.Server.TestResources;
+
+namespace ControlPlane.Xds.Tests.Server;
+
+/// <summary>
+/// The server's edges: bad input ends only the offending stream (with a status and a log line) while a
+/// healthy stream on the same connection keeps being served; cancellation; classification; shutdown.
+/// </summary>
+public sealed class AggregatedDiscoveryServerTests(XdsServerFixture fixture) : IClassFixture<XdsServerFixture>
+{
+    private const string Addresses = TypeUrls.Address;
+
+    [Fact]
+    public async Task FirstRequest_WithoutNode_EndsOnlyThatStreamWithInvalidArgument()
+    {
+        using var channel = fixture.Server.CreateXdsChannel();
+        var bystander = await Bystander.StartAsync(fixture.Server, channel);
+        await using var client = DeltaAdsTestClient.Connect(channel, new Node());
+
+        await client.SendAsync(new DeltaDiscoveryRequest { TypeUrl = Addresses });
+        var status = await client.ExpectClosedAsync();
+
+        Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
+        Assert.Contains("must carry a node", status.Detail, StringComparison.Ordinal);
+        await fixture.Logs.WaitForAsync(LogLevel.Warning, "rejected with InvalidArgument", "must carry a node");
+        await bystander.AssertStillServedAsync();
+    }
+
+    [Theory]
+    [InlineData("ztunnel")]
+    [InlineData("ztunnel~10.0.0.1~pod.ns")]
+    [InlineData("ztunnel~10.0.0.1~pod.ns~ns.svc.cluster.local~extra")]
+    [InlineData("gateway~10.0.0.1~pod.ns~ns.svc.cluster.local")]
+    [InlineData("ztunnel~not-an-ip~pod.ns~ns.svc.cluster.local")]
+    [InlineData("ztunnel~10.0.0.1~podwithoutnamespace~ns.svc.cluster.local")]
+    [InlineData("ztunnel~10.0.0.1~pod.~ns.svc.cluster.local")]
+    public async Task FirstRequest_WithAMalformedNodeId_EndsOnlyThatStreamWithInvalidArgument(string id)
+    {
+        using var channel = fixture.Server.CreateXdsChannel();
+        var bystander = await Bystander.StartAsync(fixture.Server, channel);
+        await using var client = DeltaAdsTestClient.Connect(channel, new Node { Id = id });
+
+        await client.SubscribeAsync(Addresses);
+        var status = await client.ExpectClosedAsync();
+
+        Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
+        Assert.Contains(id.Split('~')[0], status.Detail, StringComparison.Ordinal);
+        await fixture.Logs.WaitForAsync(LogLevel.Warning, "rejected with InvalidArgument", $"'{id}'");
+        await bystander.AssertStillServedAsync();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("istio.workload.Address")]
+    [InlineData("type.googleapis.com/")]
+    public async Task Request_WithAMalformedTypeUrl_EndsOnlyThatStreamWithInvalidArgument(string typeUrl)
+    {
+        using var channel = fixture.Server.CreateXdsChannel();
+        var bystander = await Bystander.StartAsync(fixture.Server, channel);
+        var scope = new TestScope(fixture.Server);
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+        await client.SubscribeAsync(Addresses);
+        await client.ExpectAndAckAsync(Addresses);
+
+        await client.SubscribeAsync(typeUrl);
+        var status = await client.ExpectClosedAsync();
+
+        Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
+        Assert.Contains("malformed type_url", status.Detail, StringComparison.Ordinal);
+        await fixture.Logs.WaitForAsync(LogLevel.Warning, "rejected with InvalidArgument", "malformed type_url");
+        await bystander.AssertStillServedAsync();
+    }
+
+    [Fact]
+    public async Task ClientCancellation_RemovesTheStream()
+    {
+        var scope = new TestScope(fixture.Server);
+        var node = scope.Ztunnel();
+        using var channel = fixture.Server.CreateXdsChannel();
+        var client = await DeltaAdsTestClient.ConnectZtunnelAsync(channel, node);
+        await client.ExpectAndAckAsync(Addresses);
+        await DebugConnections.WaitUntilAsync(fixture.Server, node.Id, c => c.Count == 1, "the stream is listed");
+
+        await client.DisposeAsync();
+
+        await DebugConnections.WaitUntilAsync(fixture.Server, node.Id, c => c.Count == 0, "the cancelled stream is gone");
+        await fixture.Logs.WaitForAsync(LogLevel.Information, node.Id, "closed");
+    }
+
+    [Theory]
+    [InlineData("ztunnel", null, "Ztunnel")]
+    [InlineData("waypoint", null, "Waypoint")]
+    [InlineData("sidecar", null, "Sidecar")]
+    [InlineData("router", null, "Router")]
+    [InlineData("sidecar", "grpc", "ProxylessGrpc")]
+    public async Task Node_IsClassifiedFromItsIdAndMetadata(string type, string? generator, string kind)
+    {
+        var scope = new TestScope(fixture.Server);
+        var metadata = new Struct();
+        if (generator is not null)
+        {
+            metadata.Fields["GENERATOR"] = Value.ForString(generator);
+        }
+        var node = scope.Scoped(new Node { Id = $"{type}~10.1.2.3~pod-{scope.Id}.ns~ns.svc.cluster.local", Metadata = metadata });
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = DeltaAdsTestClient.Connect(channel, node);
+        await client.SubscribeAsync(Addresses);
+        await client.ExpectAndAckAsync(Addresses);
+
+        var connection = Assert.Single(await DebugConnections.OfNodeAsync(fixture.Server, node.Id));
+
+        Assert.Equal(kind, connection.GetProperty("kind").GetString());
+        Assert.Equal("delta", connection.GetProperty("protocol").GetString());
+    }
+
+    /// <summary>A healthy ztunnel stream on the same connection as a misbehaving one.</summary>
+    private sealed class Bystander(TestScope scope, DeltaAdsTestClient client)
+    {
+        public static async Task<Bystander> StartAsync(TestControlPlane server, GrpcChannel channel)
+        {
+            var scope = new TestScope(server);
+            var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel("bystander"));
+            await client.SubscribeAsync(Addresses);
+            await client.ExpectAndAckAsync(Addresses);
+            return new Bystander(scope, client);
+        }
+
+        public async Task AssertStillServedAsync()
+        {
+            await scope.PublishAsync(Address("after-bad-input"));
+            var push = await client.ExpectAndAckAsync(Addresses);
+            Assert.Equal(["after-bad-input"], push.Resources.Select(r => r.Name));
+            await client.DisposeAsync();
+        }
+    }
+}
