@@ -25,6 +25,8 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
         foreach (var (name, version) in request.InitialResourceVersions)
         {
             state.Sent[name] = version;
+            // A reconnecting client names what it holds in both lists: compared by version, not resent.
+            state.Requested.Remove(name);
             if (!state.Wildcard)
             {
                 state.Names.Add(name);
@@ -46,8 +48,11 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
                     changed = true;
                 }
             }
-            else if (state.Names.Add(name))
+            else
             {
+                // Answered even if the client holds it already: it may have dropped it and regained
+                // interest before unsubscribing (discovery.proto, resource_names_subscribe).
+                state.Names.Add(name);
                 state.Requested.Add(name);
                 state.Dirty.Add(name);
                 changed = true;
@@ -89,7 +94,7 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
             {
                 foreach (var resource in state.Table.All)
                 {
-                    Offer(state, response, resource);
+                    Offer(state, response, resource, force: state.Requested.Remove(resource.Name));
                 }
             }
             else
@@ -138,20 +143,23 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
 
     private static void Consider(DeltaTypeState state, DeltaDiscoveryResponse response, string name)
     {
+        // Taken (not just read) so that a name examined twice in one response (full resync, then dirty)
+        // is sent or removed once.
+        var requested = state.Requested.Remove(name);
         if (state.IsSubscribed(name) && state.Table.TryGet(name, out var resource))
         {
-            Offer(state, response, resource);
+            Offer(state, response, resource, requested);
         }
-        // Both sets are emptied so a name examined twice in one response (full resync, then dirty) is removed once.
-        else if (state.Sent.Remove(name) | state.Requested.Remove(name))
+        else if (state.Sent.Remove(name) | requested)
         {
             response.RemovedResources.Add(name);
         }
     }
 
-    private static void Offer(DeltaTypeState state, DeltaDiscoveryResponse response, XdsResource resource)
+    /// <summary>Adds the resource unless the client holds this version (and did not just ask for it by name).</summary>
+    private static void Offer(DeltaTypeState state, DeltaDiscoveryResponse response, XdsResource resource, bool force)
     {
-        if (state.Sent.TryGetValue(resource.Name, out var held) && held == resource.Version)
+        if (!force && state.Sent.TryGetValue(resource.Name, out var held) && held == resource.Version)
         {
             return;
         }

@@ -193,6 +193,25 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Subscribe_ANameTheClientAlreadyHolds_SendsItAgain()
+    {
+        // discovery.proto: "the server must respond with all resources listed in resource_names_subscribe,
+        // even if it believes the client has the most recent version of them".
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+        await client.SubscribeAsync(Addresses, subscribe: ["a"]);
+        var initial = await client.ExpectAndAckAsync(Addresses);
+
+        await client.SubscribeAsync(Addresses, subscribe: ["a"]);
+        var again = await client.ExpectAndAckAsync(Addresses);
+
+        Assert.Equal(["a"], again.Resources.Select(r => r.Name));
+        Assert.Equal(initial.Resources[0].Version, again.Resources[0].Version);
+    }
+
+    [Fact]
     public async Task Reconnect_NamedWithInitialVersions_SendsOnlyTheDifference()
     {
         var scope = new TestScope(fixture.Server);
