@@ -85,6 +85,12 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
         return changed;
     }
 
+    /// <summary>
+    /// Subscription changes are deltas, and Envoy puts pending ones on its next ACK: dropping them because
+    /// that ACK is outdated would lose them for good. A stale request still (un)subscribes.
+    /// </summary>
+    protected override bool ApplyStale(DeltaTypeState state, DeltaDiscoveryRequest request) => ApplySubscription(state, request);
+
     protected override DeltaDiscoveryResponse? Build(DeltaTypeState state)
     {
         var response = new DeltaDiscoveryResponse { TypeUrl = state.TypeUrl };

@@ -52,6 +52,9 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
         return changed;
     }
 
+    /// <summary>Ignored whole: the client repeats its full subscription when it ACKs the latest response.</summary>
+    protected override bool ApplyStale(SotwTypeState state, DiscoveryRequest request) => false;
+
     protected override DiscoveryResponse? Build(SotwTypeState state)
     {
         var resources = new List<XdsResource>();

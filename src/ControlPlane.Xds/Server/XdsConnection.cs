@@ -172,7 +172,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                 case RequestKind.Stale:
                     Metrics.StaleNonce();
                     Logger.Stale(Id, typeUrl, Truncate(nonce), state.LastNonce ?? "-");
-                    return false;
+                    return ApplyStale(state, request);
                 case RequestKind.Nack:
                     // A NACK is not answered, but it may carry a new subscription: grpc-js repeats its standing
                     // NACK (same nonce and error) on every request of the type until a response is valid,
@@ -287,6 +287,12 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
 
     /// <summary>Applies subscription changes; returns true when they need a response.</summary>
     protected abstract bool ApplySubscription(TState state, TRequest request);
+
+    /// <summary>
+    /// Applies what still counts in a request whose nonce is not the latest (its ACK or NACK does not);
+    /// returns true when that needs a response.
+    /// </summary>
+    protected abstract bool ApplyStale(TState state, TRequest request);
 
     /// <summary>Builds the response for a state with work, or null when there is nothing to say.</summary>
     protected abstract TResponse? Build(TState state);

@@ -390,6 +390,27 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task StaleNonce_CarryingASubscription_StillSubscribes()
+    {
+        // Envoy puts pending (un)subscriptions on its next ACK; they are deltas and would be lost for good.
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"), Address("b"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+        await client.SubscribeAsync(Addresses, subscribe: ["a"]);
+        var first = await client.ExpectResponseAsync(Addresses);
+        await scope.PublishAsync(Address("a", "v2"));
+        await client.ExpectResponseAsync(Addresses);
+
+        var staleAck = new DeltaDiscoveryRequest { TypeUrl = Addresses, ResponseNonce = first.Nonce };
+        staleAck.ResourceNamesSubscribe.Add("b");
+        await client.SendRequestAsync(staleAck);
+        var response = await client.ExpectAndAckAsync(Addresses);
+
+        Assert.Equal(["b"], response.Resources.Select(r => r.Name));
+    }
+
+    [Fact]
     public async Task UnknownNonce_IsIgnoredAndTheStreamKeepsServing()
     {
         var scope = new TestScope(fixture.Server);
