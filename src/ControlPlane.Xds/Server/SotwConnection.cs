@@ -21,35 +21,26 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
 
     protected override void Initialize(SotwTypeState state, DiscoveryRequest request) => ApplySubscription(state, request);
 
+    /// <summary>
+    /// Every request carries the whole subscription: it changed when the set of names (or wildcard)
+    /// differs. Compared as sets, so a client repeating a name is not answered on every ACK.
+    /// </summary>
     protected override bool ApplySubscription(SotwTypeState state, DiscoveryRequest request)
     {
-        var wildcard = request.ResourceNames.Count == 0 ? TypeUrls.IsWildcardCapable(state.TypeUrl) : request.ResourceNames.Contains("*");
-        var changed = wildcard != state.Wildcard || request.ResourceNames.Count - (request.ResourceNames.Contains("*") ? 1 : 0) != state.Names.Count;
-        if (!changed)
+        var names = request.ResourceNames;
+        var star = names.Contains("*");
+        var wildcard = star || (names.Count == 0 && TypeUrls.IsWildcardCapable(state.TypeUrl));
+        var requested = new HashSet<string>(names, StringComparer.Ordinal);
+        requested.Remove("*");
+        if (wildcard == state.Wildcard && requested.SetEquals(state.Names))
         {
-            foreach (var name in request.ResourceNames)
-            {
-                if (name != "*" && !state.Names.Contains(name))
-                {
-                    changed = true;
-                    break;
-                }
-            }
+            return false;
         }
-        if (changed)
-        {
-            state.Wildcard = wildcard;
-            state.Names.Clear();
-            foreach (var name in request.ResourceNames)
-            {
-                if (name != "*")
-                {
-                    state.Names.Add(name);
-                }
-            }
-            state.MustRespond = true;
-        }
-        return changed;
+        state.Wildcard = wildcard;
+        state.Names.Clear();
+        state.Names.UnionWith(requested);
+        state.MustRespond = true;
+        return true;
     }
 
     /// <summary>Ignored whole: the client repeats its full subscription when it ACKs the latest response.</summary>

@@ -149,6 +149,21 @@ public sealed class SotwConnectionTests(XdsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Ack_RepeatingADuplicatedName_IsNotAnswered()
+    {
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Endpoints("a"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = SotwAdsTestClient.Connect(channel, scope.Grpc());
+        await client.RequestAsync(TypeUrls.ClusterLoadAssignment, "a", "a");
+
+        var response = await client.ExpectAndAckAsync(TypeUrls.ClusterLoadAssignment);
+
+        Assert.Single(response.Resources);
+        await client.ExpectNoResponseAsync();
+    }
+
+    [Fact]
     public async Task Ack_WithNewNames_IsAnsweredWithTheNewSet()
     {
         var scope = new TestScope(fixture.Server);
