@@ -365,6 +365,32 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Nack_CarryingASubscription_IsRecordedOnceAndAnsweredForTheNewName()
+    {
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"), Address("b"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        var node = scope.Ztunnel();
+        await using var client = DeltaAdsTestClient.Connect(channel, node);
+        await client.SubscribeAsync(Addresses, subscribe: ["a"]);
+        var rejected = await client.ExpectResponseAsync(Addresses);
+
+        var nack = new DeltaDiscoveryRequest
+        {
+            TypeUrl = Addresses,
+            ResponseNonce = rejected.Nonce,
+            ErrorDetail = new Google.Rpc.Status { Code = 3, Message = "a: rejected" },
+        };
+        await client.SendRequestAsync(nack);
+        nack.ResourceNamesSubscribe.Add("b");
+        await client.SendRequestAsync(nack);
+        var response = await client.ExpectAndAckAsync(Addresses);
+
+        Assert.Equal(["b"], response.Resources.Select(r => r.Name));
+        Assert.Equal(1, (await DebugConnections.TypeAsync(fixture.Server, node.Id, Addresses)).GetProperty("nackCount").GetInt32());
+    }
+
+    [Fact]
     public async Task StaleNonce_IsIgnored()
     {
         var scope = new TestScope(fixture.Server);

@@ -208,6 +208,33 @@ public sealed class SotwConnectionTests(XdsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Nack_CarryingNewNames_IsAnsweredWithTheNewSet()
+    {
+        // grpc-js repeats its standing NACK on every request of the type, including one that subscribes more names.
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Endpoints("a"), Endpoints("b"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = SotwAdsTestClient.Connect(channel, scope.Grpc());
+        await client.RequestAsync(TypeUrls.ClusterLoadAssignment, "a");
+        var bad = await client.ExpectResponseAsync(TypeUrls.ClusterLoadAssignment);
+        var nack = new DiscoveryRequest
+        {
+            TypeUrl = TypeUrls.ClusterLoadAssignment,
+            ResponseNonce = bad.Nonce,
+            ErrorDetail = new Google.Rpc.Status { Code = 3, Message = "rejected" },
+            ResourceNames = { "a" },
+        };
+        await client.SendRequestAsync(nack);
+        await client.ExpectNoResponseAsync();
+
+        nack.ResourceNames.Add("b");
+        await client.SendRequestAsync(nack);
+        var response = await client.ExpectResponseAsync(TypeUrls.ClusterLoadAssignment);
+
+        Assert.Equal(["a", "b"], response.Resources.Select(ClusterName).Order());
+    }
+
+    [Fact]
     public async Task StaleNonce_IsIgnored()
     {
         var scope = new TestScope(fixture.Server);
