@@ -65,7 +65,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
         var writer = WriteLoopAsync(responses, stop);
         try
         {
-            while (await requests.MoveNext(stop.Token).ConfigureAwait(false))
+            while (await NextAsync(requests, stop.Token).ConfigureAwait(false))
             {
                 Metrics.RequestReceived();
                 var proxy = Proxy ?? await OpenAsync(requests.Current, call, stop.Token).ConfigureAwait(false);
@@ -89,6 +89,26 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
             _services.Registry.Remove(this);
             Metrics.ConnectionClosed(Protocol);
             Logger.Closed(Id, Proxy?.Id ?? "-");
+        }
+    }
+
+    /// <summary>
+    /// Reads the next request. One the server cannot take (not protobuf, over the size limit) ends the
+    /// stream with a clear status and a log line, like any other bad request.
+    /// </summary>
+    private async Task<bool> NextAsync(IAsyncStreamReader<TRequest> requests, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await requests.MoveNext(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw Reject(StatusCode.InvalidArgument, $"undecodable request: {ex.Message}");
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Reject(ex.StatusCode, $"request refused: {ex.Status.Detail}");
         }
     }
 
@@ -140,6 +160,16 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     /// <summary>Applies one request; returns true when the writer has something to do.</summary>
     private bool Handle(TRequest request, ProxyNode proxy)
     {
+        // The node first, so that every later rejection names the proxy in its log line.
+        if (Proxy is null)
+        {
+            if (!ProxyNode.TryParse(NodeOf(request), out var proxy, out var error))
+            {
+                throw Reject(StatusCode.InvalidArgument, error);
+            }
+            Proxy = proxy;
+            Logger.Opened(Id, Protocol, proxy.Id, proxy.Kind, _peer);
+        }
         var typeUrl = TypeUrlOf(request);
         if (string.IsNullOrEmpty(typeUrl) || !TypeUrls.IsWellFormed(typeUrl))
         {

@@ -80,6 +80,64 @@ public sealed class AggregatedDiscoveryServerTests(XdsServerFixture fixture) : I
     }
 
     [Fact]
+    public async Task Request_NamingTooManyResources_EndsOnlyThatStreamWithResourceExhausted()
+    {
+        using var channel = fixture.Server.CreateXdsChannel();
+        var bystander = await Bystander.StartAsync(fixture.Server, channel);
+        var scope = new TestScope(fixture.Server);
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+
+        await client.SubscribeAsync(Addresses, subscribe: Enumerable.Range(0, XdsServerFixture.MaxResourceNamesPerRequest + 1).Select(i => $"name-{i}"));
+        var status = await client.ExpectClosedAsync();
+
+        Assert.Equal(StatusCode.ResourceExhausted, status.StatusCode);
+        Assert.Contains($"the limit is {XdsServerFixture.MaxResourceNamesPerRequest}", status.Detail, StringComparison.Ordinal);
+        await fixture.Logs.WaitForAsync(LogLevel.Warning, "rejected with ResourceExhausted", scope.Id);
+        await bystander.AssertStillServedAsync();
+    }
+
+    [Fact]
+    public async Task Request_LargerThanTheMessageLimit_EndsOnlyThatStreamWithResourceExhausted()
+    {
+        using var channel = fixture.Server.CreateXdsChannel();
+        var bystander = await Bystander.StartAsync(fixture.Server, channel);
+        var scope = new TestScope(fixture.Server);
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+        await client.SubscribeAsync(Addresses);
+        await client.ExpectAndAckAsync(Addresses);
+
+        try
+        {
+            await client.SubscribeAsync(Addresses, subscribe: [new string('x', XdsServerFixture.MaxReceiveMessageBytes + 1)]);
+        }
+        catch (RpcException)
+        {
+            // The server may end the call while the client is still writing the message.
+        }
+        var status = await client.ExpectClosedAsync();
+
+        Assert.Equal(StatusCode.ResourceExhausted, status.StatusCode);
+        await fixture.Logs.WaitForAsync(LogLevel.Warning, "rejected with ResourceExhausted", scope.Id);
+        await bystander.AssertStillServedAsync();
+    }
+
+    [Fact]
+    public async Task Request_ThatIsNotProtobuf_EndsOnlyThatStream()
+    {
+        using var channel = fixture.Server.CreateXdsChannel();
+        var bystander = await Bystander.StartAsync(fixture.Server, channel);
+        using var call = RawAdsCall.Start(channel);
+
+        await call.RequestStream.WriteAsync([0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01]);
+        var status = await RawAdsCall.ReadToEndAsync(call);
+
+        Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
+        Assert.Contains("undecodable request", status.Detail, StringComparison.Ordinal);
+        await fixture.Logs.WaitForAsync(LogLevel.Warning, "rejected with InvalidArgument", "undecodable request");
+        await bystander.AssertStillServedAsync();
+    }
+
+    [Fact]
     public async Task ClientCancellation_RemovesTheStream()
     {
         var scope = new TestScope(fixture.Server);
