@@ -26,6 +26,13 @@ public sealed class XdsOptions
     [Range(1, int.MaxValue)]
     public int MaxResourceNamesPerRequest { get; set; } = 500_000;
 
+    /// <summary>
+    /// At shutdown, once every stream has ended, how long to wait before connections are closed, so that
+    /// clients read each stream's final OK status rather than a connection reset.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int ShutdownGraceMilliseconds { get; set; } = 1_000;
+
     /// <summary>Largest request message accepted, in bytes (initial_resource_versions can be large).</summary>
     [Range(4 * 1024 * 1024, int.MaxValue)]
     public int MaxReceiveMessageBytes { get; set; } = 128 * 1024 * 1024;

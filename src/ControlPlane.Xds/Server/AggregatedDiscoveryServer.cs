@@ -53,7 +53,8 @@ public sealed class AggregatedDiscoveryServer : AggregatedDiscoveryService.Aggre
         where TResponse : class, Google.Protobuf.IMessage
         where TState : TypeState
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.ApplicationStopping);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(
+            context.CancellationToken, _lifetime.ApplicationStopping, _services.Registry.Draining);
         await connection.RunAsync(requests, responses, context, stop.Token).ConfigureAwait(false);
     }
 }

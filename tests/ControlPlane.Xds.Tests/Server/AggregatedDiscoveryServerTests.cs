@@ -179,6 +179,51 @@ public sealed class AggregatedDiscoveryServerTests(XdsServerFixture fixture) : I
         Assert.Equal("delta", connection.GetProperty("protocol").GetString());
     }
 
+    [Fact]
+    public async Task Shutdown_EndsEveryStreamWithOk()
+    {
+        // Several streams share one connection, as a node's proxies would not but a test client can:
+        // the connection closes only after every one of them has read its final status.
+        var server = await TestControlPlane.StartAsync();
+        var clients = new List<IAsyncDisposable>();
+        try
+        {
+            using var channel = server.CreateXdsChannel();
+            var delta = new List<DeltaAdsTestClient>();
+            var sotw = new List<SotwAdsTestClient>();
+            for (var i = 0; i < 6; i++)
+            {
+                var client = await DeltaAdsTestClient.ConnectZtunnelAsync(channel, XdsNodes.Ztunnel(podName: $"ztunnel-{i}"));
+                clients.Add(client);
+                delta.Add(client);
+                await client.ExpectAndAckAsync(Addresses);
+            }
+            for (var i = 0; i < 4; i++)
+            {
+                var client = SotwAdsTestClient.Connect(channel, XdsNodes.ProxylessGrpc(podName: $"client-{i}"));
+                clients.Add(client);
+                sotw.Add(client);
+                await client.RequestAsync(TypeUrls.Cluster);
+                await client.ExpectAndAckAsync(TypeUrls.Cluster);
+            }
+
+            await server.App.StopAsync();
+
+            foreach (var status in await Task.WhenAll(delta.Select(c => c.ExpectClosedAsync()).Concat(sotw.Select(c => c.ExpectClosedAsync()))))
+            {
+                Assert.True(status.StatusCode == StatusCode.OK, $"a stream ended with {status}");
+            }
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+            await server.DisposeAsync();
+        }
+    }
+
     /// <summary>A healthy ztunnel stream on the same connection as a misbehaving one.</summary>
     private sealed class Bystander(TestScope scope, DeltaAdsTestClient client)
     {
@@ -199,4 +244,5 @@ public sealed class AggregatedDiscoveryServerTests(XdsServerFixture fixture) : I
             await client.DisposeAsync();
         }
     }
+
 }
