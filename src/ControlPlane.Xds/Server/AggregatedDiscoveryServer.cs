@@ -53,8 +53,7 @@ public sealed class AggregatedDiscoveryServer : AggregatedDiscoveryService.Aggre
         where TResponse : class, Google.Protobuf.IMessage
         where TState : TypeState
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(
-            context.CancellationToken, _lifetime.ApplicationStopping, _services.Registry.Draining);
-        await connection.RunAsync(requests, responses, context, stop.Token).ConfigureAwait(false);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.ApplicationStopping, _services.Registry.Draining);
+        await connection.RunAsync(requests, responses, context, stopping.Token).ConfigureAwait(false);
     }
 }

@@ -26,6 +26,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     private readonly string _peer;
     private long _nonceCounter;
     private long _pendingPushTimestamp;
+    private bool _closing;
 
     protected XdsConnection(string id, string peer, XdsServices services)
     {
@@ -52,38 +53,41 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
 
     protected long HubVersion => _services.Hub.Version;
 
+    /// <summary>
+    /// Serves the stream until the client ends it, a request is rejected, or <paramref name="stopping"/>
+    /// (shutdown) fires. A response being written is finished first, so the client always reads whole
+    /// responses and then the final status; only the call going away cuts a write short.
+    /// </summary>
     public async Task RunAsync(
-        IAsyncStreamReader<TRequest> requests,
-        IServerStreamWriter<TResponse> responses,
-        ServerCallContext call,
-        CancellationToken cancellationToken)
+        IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext call, CancellationToken stopping)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var aborted = call.CancellationToken;
+        using var readStop = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
         using var subscription = _services.Hub.Subscribe(this);
         _services.Registry.Add(this);
         Metrics.ConnectionOpened(Protocol);
-        var writer = WriteLoopAsync(responses, stop);
+        var writer = WriteLoopAsync(responses, readStop, aborted);
         try
         {
-            while (await NextAsync(requests, stop.Token).ConfigureAwait(false))
+            while (await NextAsync(requests, readStop.Token).ConfigureAwait(false))
             {
                 Metrics.RequestReceived();
-                var proxy = Proxy ?? await OpenAsync(requests.Current, call, stop.Token).ConfigureAwait(false);
+                var proxy = Proxy ?? await OpenAsync(requests.Current, call, readStop.Token).ConfigureAwait(false);
                 if (Handle(requests.Current, proxy))
                 {
                     _wake.Writer.TryWrite(0);
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (readStop.IsCancellationRequested)
         {
         }
-        catch (IOException) when (stop.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+        catch (IOException) when (readStop.IsCancellationRequested)
         {
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
+            Volatile.Write(ref _closing, true);
             _wake.Writer.TryComplete();
             await writer.ConfigureAwait(false);
             _services.Registry.Remove(this);
@@ -246,12 +250,13 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
         return proxy;
     }
 
-    private async Task WriteLoopAsync(IServerStreamWriter<TResponse> responses, CancellationTokenSource stop)
+    /// <summary>Writes responses whenever woken; stops when the stream closes, after the write in flight.</summary>
+    private async Task WriteLoopAsync(IServerStreamWriter<TResponse> responses, CancellationTokenSource readStop, CancellationToken aborted)
     {
         var pending = new List<TResponse>();
         try
         {
-            while (await _wake.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+            while (await _wake.Reader.WaitToReadAsync(aborted).ConfigureAwait(false) && !Volatile.Read(ref _closing))
             {
                 _wake.Reader.TryRead(out _);
                 long pushTimestamp;
@@ -270,7 +275,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                 }
                 foreach (var response in pending)
                 {
-                    await responses.WriteAsync(response, stop.Token).ConfigureAwait(false);
+                    await responses.WriteAsync(response, aborted).ConfigureAwait(false);
                     Metrics.ResponseSent(ResourceCountOf(response));
                 }
                 if (pending.Count > 0 && pushTimestamp != 0)
@@ -280,14 +285,14 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                 pending.Clear();
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or RpcException)
         {
             // The client went away mid-write; end the read side too.
             Logger.WriteFailed(Id, ex.Message);
-            await stop.CancelAsync().ConfigureAwait(false);
+            await readStop.CancelAsync().ConfigureAwait(false);
         }
     }
 

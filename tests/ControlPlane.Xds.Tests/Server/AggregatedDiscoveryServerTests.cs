@@ -138,6 +138,41 @@ public sealed class AggregatedDiscoveryServerTests(XdsServerFixture fixture) : I
     }
 
     [Fact]
+    public async Task Request_RejectedWhileAResponseIsBeingWritten_EndsTheStreamAfterItWithTheStatus()
+    {
+        // The client does not read at first, so HTTP/2 flow control holds the first (large) response
+        // mid-write when the bad request arrives; the response must still be delivered whole, then the status.
+        var scope = new TestScope(fixture.Server);
+        var body = new string('x', 2_000);
+        await scope.PublishAsync([.. Enumerable.Range(0, 2_000).Select(i => Address($"w{i}", body))]);
+        var node = scope.Ztunnel();
+        using var channel = fixture.Server.CreateXdsChannel();
+        using var call = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(channel).DeltaAggregatedResources();
+
+        await call.RequestStream.WriteAsync(new DeltaDiscoveryRequest { Node = node, TypeUrl = Addresses });
+        await DebugConnections.WaitUntilAsync(fixture.Server, node.Id,
+            c => c.Count == 1 && c[0].GetProperty("types")[0].GetProperty("responsesSent").GetInt64() == 1, "the first response is being written");
+        await call.RequestStream.WriteAsync(new DeltaDiscoveryRequest { TypeUrl = "not-a-type-url" });
+        var responses = new List<DeltaDiscoveryResponse>();
+        Status status;
+        try
+        {
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                responses.Add(call.ResponseStream.Current);
+            }
+            status = call.GetStatus();
+        }
+        catch (RpcException ex)
+        {
+            status = ex.Status;
+        }
+
+        Assert.True(status.StatusCode == StatusCode.InvalidArgument, status.ToString());
+        Assert.Equal(2_000, Assert.Single(responses).Resources.Count);
+    }
+
+    [Fact]
     public async Task ClientCancellation_RemovesTheStream()
     {
         var scope = new TestScope(fixture.Server);
