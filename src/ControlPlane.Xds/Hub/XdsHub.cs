@@ -103,6 +103,10 @@ public sealed partial class XdsHub : BackgroundService
 
     public ResourceTable GetTable(string typeUrl) => GetTable(TableKey.Global(typeUrl));
 
+    /// <summary>The table of <paramref name="key"/> if it exists (never creates one).</summary>
+    public bool TryGetTable(TableKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ResourceTable? table) =>
+        _tables.TryGetValue(key, out table);
+
     public IReadOnlyCollection<ResourceTable> Tables => (IReadOnlyCollection<ResourceTable>)_tables.Values;
 
     /// <summary>Queues a change; it reaches the tables and streams with the next batch.</summary>

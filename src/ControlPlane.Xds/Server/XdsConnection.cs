@@ -184,20 +184,24 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
             throw Reject(StatusCode.ResourceExhausted,
                 $"request for {typeUrl} names {NameCountOf(request)} resources; the limit is {_services.Options.MaxResourceNamesPerRequest}");
         }
-        if (!TypeUrls.Served.Contains(typeUrl))
-        {
-            Logger.UnknownType(Id, typeUrl);
-        }
         lock (Gate)
         {
             if (!States.TryGetValue(typeUrl, out var state))
             {
-                var scope = _services.ScopeSelector.SelectScope(proxy, typeUrl);
-                state = CreateState(typeUrl, _services.Hub.GetTableFor(proxy, typeUrl, scope));
+                if (States.Count >= _services.Options.MaxTypesPerStream)
+                {
+                    throw Reject(StatusCode.ResourceExhausted, $"stream subscribes to more than {_services.Options.MaxTypesPerStream} type URLs");
+                }
+                if (!TypeUrls.Served.Contains(typeUrl))
+                {
+                    Logger.UnknownType(Id, typeUrl);
+                }
+                state = CreateState(typeUrl, TableFor(proxy, typeUrl));
                 States[typeUrl] = state;
                 Initialize(state, request);
                 state.FullResync = true;
                 state.MustRespond = true;
+                CheckSubscribedNames(state);
                 return true;
             }
             var nonce = NonceOf(request);
@@ -206,7 +210,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                 case RequestKind.Stale:
                     Metrics.StaleNonce();
                     Logger.Stale(Id, typeUrl, Truncate(nonce), state.LastNonce ?? "-");
-                    return ApplyStale(state, request);
+                    return CheckSubscribedNames(state, ApplyStale(state, request));
                 case RequestKind.Nack:
                     // A NACK is not answered, but it may carry a new subscription: grpc-js repeats its standing
                     // NACK (same nonce and error) on every request of the type until a response is valid,
@@ -217,15 +221,15 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                         Metrics.NackReceived();
                         Logger.Nack(Id, proxy.Id, typeUrl, nonce, Truncate(nack.Message));
                     }
-                    return ApplySubscription(state, request);
+                    return CheckSubscribedNames(state, ApplySubscription(state, request));
                 case RequestKind.Ack:
                     state.RecordAck(nonce);
                     Metrics.AckReceived();
-                    return ApplySubscription(state, request);
+                    return CheckSubscribedNames(state, ApplySubscription(state, request));
                 default:
                     ApplySubscription(state, request);
                     state.MustRespond = true;
-                    return true;
+                    return CheckSubscribedNames(state);
             }
         }
     }
@@ -248,6 +252,32 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
         Proxy = proxy;
         Logger.Opened(Id, Protocol, proxy.Id, proxy.Kind, _peer);
         return proxy;
+    }
+
+    /// <summary>Ends the stream when its subscription to one type grew past the limit; passes <paramref name="respond"/> through.</summary>
+    private bool CheckSubscribedNames(TState state, bool respond = true)
+    {
+        if (state.Names.Count > _services.Options.MaxSubscribedNamesPerType)
+        {
+            throw Reject(StatusCode.ResourceExhausted,
+                $"stream subscribes to {state.Names.Count} names of {state.TypeUrl}; the limit is {_services.Options.MaxSubscribedNamesPerType}");
+        }
+        return respond;
+    }
+
+    /// <summary>
+    /// The hub table serving a type to this proxy. A type nobody publishes gets a detached empty table,
+    /// so a client naming made-up type URLs cannot grow the hub.
+    /// </summary>
+    private Resources.ResourceTable TableFor(ProxyNode proxy, string typeUrl)
+    {
+        var scope = _services.ScopeSelector.SelectScope(proxy, typeUrl);
+        if (TypeUrls.Served.Contains(typeUrl))
+        {
+            return _services.Hub.GetTableFor(proxy, typeUrl, scope);
+        }
+        var key = new Resources.TableKey(typeUrl, scope, _services.Hub.Compatibility.SelectLevel(proxy, typeUrl));
+        return _services.Hub.TryGetTable(key, out var table) ? table : new Resources.ResourceTable(key);
     }
 
     /// <summary>Writes responses whenever woken; stops when the stream closes, after the write in flight.</summary>

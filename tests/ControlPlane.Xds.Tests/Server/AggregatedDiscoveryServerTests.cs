@@ -97,6 +97,47 @@ public sealed class AggregatedDiscoveryServerTests(XdsServerFixture fixture) : I
     }
 
     [Fact]
+    public async Task Requests_SubscribingTooManyNamesInAll_EndOnlyThatStreamWithResourceExhausted()
+    {
+        using var channel = fixture.Server.CreateXdsChannel();
+        var bystander = await Bystander.StartAsync(fixture.Server, channel);
+        var scope = new TestScope(fixture.Server);
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+
+        for (var batch = 0; batch * 900 <= XdsServerFixture.MaxSubscribedNamesPerType; batch++)
+        {
+            await client.SubscribeAsync(Addresses, subscribe: Enumerable.Range(batch * 900, 900).Select(i => $"name-{i}"));
+        }
+        var status = await client.ExpectClosedAsync();
+
+        Assert.True(status.StatusCode == StatusCode.ResourceExhausted, status.ToString());
+        Assert.Contains($"the limit is {XdsServerFixture.MaxSubscribedNamesPerType}", status.Detail, StringComparison.Ordinal);
+        await fixture.Logs.WaitForAsync(LogLevel.Warning, "rejected with ResourceExhausted", scope.Id);
+        await bystander.AssertStillServedAsync();
+    }
+
+    [Fact]
+    public async Task Requests_ForTooManyTypeUrls_EndOnlyThatStreamWithResourceExhausted()
+    {
+        using var channel = fixture.Server.CreateXdsChannel();
+        var bystander = await Bystander.StartAsync(fixture.Server, channel);
+        var scope = new TestScope(fixture.Server);
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+
+        for (var i = 0; i < XdsServerFixture.MaxTypesPerStream; i++)
+        {
+            await client.SubscribeAsync($"type.googleapis.com/test.Made{i}");
+            await client.ExpectAndAckAsync($"type.googleapis.com/test.Made{i}");
+        }
+        await client.SubscribeAsync("type.googleapis.com/test.OneTooMany");
+        var status = await client.ExpectClosedAsync();
+
+        Assert.Equal(StatusCode.ResourceExhausted, status.StatusCode);
+        Assert.Contains($"more than {XdsServerFixture.MaxTypesPerStream} type URLs", status.Detail, StringComparison.Ordinal);
+        await bystander.AssertStillServedAsync();
+    }
+
+    [Fact]
     public async Task Request_LargerThanTheMessageLimit_EndsOnlyThatStreamWithResourceExhausted()
     {
         using var channel = fixture.Server.CreateXdsChannel();

@@ -26,7 +26,7 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task FirstRequest_UnknownTypeUrl_IsAnsweredEmptyAndTheStreamKeepsServing()
+    public async Task FirstRequest_UnknownTypeUrl_IsAnsweredEmptyWithoutGrowingTheHub()
     {
         var scope = new TestScope(fixture.Server);
         await scope.PublishAsync(Address("a"));
@@ -41,6 +41,10 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
         Assert.Empty(unknown.Resources);
         Assert.Empty(unknown.RemovedResources);
         Assert.Equal(["a"], addresses.Resources.Select(r => r.Name));
+        Assert.DoesNotContain(fixture.Server.Hub.Tables, t => t.Key.TypeUrl == "type.googleapis.com/test.Unknown");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound,
+            (await fixture.Server.Http.GetAsync("/debug/resources/type.googleapis.com/test.Unknown")).StatusCode);
+        Assert.DoesNotContain(fixture.Server.Hub.Tables, t => t.Key.TypeUrl == "type.googleapis.com/test.Unknown");
     }
 
     [Fact]

@@ -14,6 +14,8 @@ public class XdsServerFixture : IAsyncLifetime
 {
     public const int MaxResourceNamesPerRequest = 1_000;
     public const int MaxReceiveMessageBytes = 4 * 1024 * 1024;
+    public const int MaxSubscribedNamesPerType = 2_000;
+    public const int MaxTypesPerStream = 8;
 
     public TestControlPlane Server { get; private set; } = null!;
 
@@ -25,6 +27,8 @@ public class XdsServerFixture : IAsyncLifetime
         "--Xds:DebounceMilliseconds=0",
         $"--Xds:MaxResourceNamesPerRequest={MaxResourceNamesPerRequest}",
         $"--Xds:MaxReceiveMessageBytes={MaxReceiveMessageBytes}",
+        $"--Xds:MaxSubscribedNamesPerType={MaxSubscribedNamesPerType}",
+        $"--Xds:MaxTypesPerStream={MaxTypesPerStream}",
     ];
 
     public async Task InitializeAsync() =>
