@@ -111,6 +111,47 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task UnsubscribeStar_AfterWildcard_KeepsOnlyTheNamedResources()
+    {
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"), Address("b"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+        await client.SubscribeAsync(Addresses);
+        await client.ExpectAndAckAsync(Addresses);
+
+        await client.SubscribeAsync(Addresses, subscribe: ["a"], unsubscribe: ["*"]);
+        var narrowed = await client.ExpectAndAckAsync(Addresses);
+        await scope.PublishAsync(Address("b", "v2"), Address("c"));
+        await client.ExpectNoResponseAsync();
+        await scope.PublishAsync(Address("a", "v2"));
+        var push = await client.ExpectAndAckAsync(Addresses);
+
+        Assert.Equal(["a"], narrowed.Resources.Select(r => r.Name));
+        Assert.Empty(narrowed.RemovedResources);
+        Assert.Equal(["a"], push.Resources.Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task SubscribeStar_AfterNamed_SendsEverythingTheClientDoesNotHold()
+    {
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"), Address("b"), Address("c"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+        await client.SubscribeAsync(Addresses, subscribe: ["a"]);
+        await client.ExpectAndAckAsync(Addresses);
+
+        await client.SubscribeAsync(Addresses, subscribe: ["*"]);
+        var widened = await client.ExpectAndAckAsync(Addresses);
+        await scope.PublishAsync(Address("d"));
+        var push = await client.ExpectAndAckAsync(Addresses);
+
+        Assert.Equal(["b", "c"], widened.Resources.Select(r => r.Name).Order());
+        Assert.Equal(["d"], push.Resources.Select(r => r.Name));
+    }
+
+    [Fact]
     public async Task SubscribeAndUnsubscribeStar_InTheFirstRequest_SubscribesToNothing()
     {
         var scope = new TestScope(fixture.Server);
@@ -276,6 +317,21 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
         Assert.Empty(resync.Resources);
         Assert.Equal(["pending-key"], resync.RemovedResources);
         Assert.Equal(["held"], push.Resources.Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task Reconnect_FirstRequestCarryingANonceOfTheOldStream_IsAnswered()
+    {
+        // istiod: a client reconnecting to a restarted server may send the last nonce it saw.
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+
+        await client.SendRequestAsync(new DeltaDiscoveryRequest { TypeUrl = Addresses, ResponseNonce = "c999-7" });
+        var response = await client.ExpectAndAckAsync(Addresses);
+
+        Assert.Equal(["a"], response.Resources.Select(r => r.Name));
     }
 
     [Fact]

@@ -27,6 +27,22 @@ public sealed class SotwConnectionTests(XdsServerFixture fixture) : IClassFixtur
         Assert.All(second.Resources, r => Assert.Equal(TypeUrls.ClusterLoadAssignment, r.TypeUrl));
     }
 
+    [Fact]
+    public async Task FirstRequest_UnknownTypeUrl_IsAnsweredEmpty()
+    {
+        var scope = new TestScope(fixture.Server);
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = SotwAdsTestClient.Connect(channel, scope.Grpc());
+
+        await client.RequestAsync("type.googleapis.com/test.Unknown", "x");
+        var response = await client.ExpectAndAckAsync("type.googleapis.com/test.Unknown");
+
+        Assert.Empty(response.Resources);
+        Assert.NotEmpty(response.VersionInfo);
+        Assert.NotEmpty(response.Nonce);
+        await client.ExpectNoResponseAsync();
+    }
+
     [Theory]
     [InlineData(TypeUrls.Listener)]
     [InlineData(TypeUrls.Cluster)]
