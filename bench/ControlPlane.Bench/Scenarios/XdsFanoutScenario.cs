@@ -98,7 +98,13 @@ public sealed class XdsFanoutScenario : IScenario
             {
                 // The same bytes the xDS server writes for one changed resource.
                 var changed = SyntheticWorkloads.Create(round, revision: round);
-                var payload = new DeltaDiscoveryResponse { TypeUrl = TypeUrls.Address, Nonce = $"c1-{round:x}", Resources = { changed.DeltaResource } }.ToByteString();
+                // (EncodedDeltaResource is itself a DeltaDiscoveryResponse holding just that resource.)
+                var response = DeltaDiscoveryResponse.Parser.ParseFrom(changed.EncodedDeltaResource);
+                response.TypeUrl = TypeUrls.Address;
+                response.Nonce = $"c1-{round:x}";
+                response.SystemVersionInfo = round.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                response.ControlPlane = new Envoy.Config.Core.V3.ControlPlane { Identifier = "controlplane" };
+                var payload = response.ToByteString();
                 var done = probe.Begin([]);
                 floor.Broadcast(payload);
                 await done.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace ControlPlane.Xds.Server;
 /// subscriptions, initial_resource_versions on reconnect, only changed resources and removals pushed.
 /// </summary>
 internal sealed class DeltaConnection(string id, string peer, XdsServices services)
-    : XdsConnection<DeltaDiscoveryRequest, DeltaDiscoveryResponse, DeltaTypeState>(id, peer, services)
+    : XdsConnection<DeltaDiscoveryRequest, DeltaResponseFrame, DeltaTypeState>(id, peer, services)
 {
     public const string ProtocolName = "delta";
 
@@ -91,23 +91,24 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     /// </summary>
     protected override bool ApplyStale(DeltaTypeState state, DeltaDiscoveryRequest request) => ApplySubscription(state, request);
 
-    protected override DeltaDiscoveryResponse? Build(DeltaTypeState state)
+    protected override DeltaResponseFrame? Build(DeltaTypeState state)
     {
-        var response = new DeltaDiscoveryResponse { TypeUrl = state.TypeUrl };
+        var resources = new List<XdsResource>();
+        var removed = new List<string>();
         if (state.FullResync)
         {
             if (state.Wildcard)
             {
                 foreach (var resource in state.Table.All)
                 {
-                    Offer(state, response, resource, force: state.Requested.Remove(resource.Name));
+                    Offer(state, resources, resource, force: state.Requested.Remove(resource.Name));
                 }
             }
             else
             {
                 foreach (var name in state.Names)
                 {
-                    Consider(state, response, name);
+                    Consider(state, resources, removed, name);
                 }
             }
             // What the client holds but the server no longer has (or no longer sends it).
@@ -124,53 +125,52 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
                 foreach (var name in gone)
                 {
                     state.Sent.Remove(name);
-                    response.RemovedResources.Add(name);
+                    removed.Add(name);
                 }
             }
         }
         foreach (var name in state.Dirty)
         {
-            Consider(state, response, name);
+            Consider(state, resources, removed, name);
         }
         state.Dirty.Clear();
         state.Requested.Clear();
         state.FullResync = false;
-        if (response.Resources.Count == 0 && response.RemovedResources.Count == 0 && !state.MustRespond)
+        if (resources.Count == 0 && removed.Count == 0 && !state.MustRespond)
         {
             return null;
         }
         state.MustRespond = false;
-        response.Nonce = NextNonce();
-        response.SystemVersionInfo = HubVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.ControlPlane = ControlPlaneIdentifier;
-        state.LastNonce = response.Nonce;
-        return response;
+        var frame = new DeltaResponseFrame(
+            state.TypeUrl, NextNonce(), HubVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), resources, removed);
+        state.LastNonce = frame.Nonce;
+        return frame;
     }
 
-    private static void Consider(DeltaTypeState state, DeltaDiscoveryResponse response, string name)
+    private static void Consider(DeltaTypeState state, List<XdsResource> resources, List<string> removed, string name)
     {
         // Taken (not just read) so that a name examined twice in one response (full resync, then dirty)
         // is sent or removed once.
         var requested = state.Requested.Remove(name);
         if (state.IsSubscribed(name) && state.Table.TryGet(name, out var resource))
         {
-            Offer(state, response, resource, requested);
+            Offer(state, resources, resource, requested);
         }
         else if (state.Sent.Remove(name) | requested)
         {
-            response.RemovedResources.Add(name);
+            removed.Add(name);
         }
     }
 
     /// <summary>Adds the resource unless the client holds this version (and did not just ask for it by name).</summary>
-    private static void Offer(DeltaTypeState state, DeltaDiscoveryResponse response, XdsResource resource, bool force)
+    private static void Offer(DeltaTypeState state, List<XdsResource> resources, XdsResource resource, bool force)
     {
         if (!force && state.Sent.TryGetValue(resource.Name, out var held) && held == resource.Version)
         {
             return;
         }
         state.Sent[resource.Name] = resource.Version;
-        response.Resources.Add(resource.DeltaResource);
+        resources.Add(resource);
     }
 
     protected override string TypeUrlOf(DeltaDiscoveryRequest request) => request.TypeUrl;
@@ -186,7 +186,5 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     protected override int NameCountOf(DeltaDiscoveryRequest request) =>
         request.ResourceNamesSubscribe.Count + request.ResourceNamesUnsubscribe.Count + request.InitialResourceVersions.Count;
 
-    protected override int ResourceCountOf(DeltaDiscoveryResponse response) => response.Resources.Count;
-
-    private static readonly Envoy.Config.Core.V3.ControlPlane ControlPlaneIdentifier = new() { Identifier = "controlplane" };
+    protected override int ResourceCountOf(DeltaResponseFrame response) => response.Resources.Count;
 }

@@ -11,7 +11,7 @@ namespace ControlPlane.Xds.Server;
 /// is by omission.
 /// </summary>
 internal sealed class SotwConnection(string id, string peer, XdsServices services)
-    : XdsConnection<DiscoveryRequest, DiscoveryResponse, SotwTypeState>(id, peer, services)
+    : XdsConnection<DiscoveryRequest, SotwResponseFrame, SotwTypeState>(id, peer, services)
 {
     public const string ProtocolName = "sotw";
 
@@ -46,7 +46,7 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
     /// <summary>Ignored whole: the client repeats its full subscription when it ACKs the latest response.</summary>
     protected override bool ApplyStale(SotwTypeState state, DiscoveryRequest request) => false;
 
-    protected override DiscoveryResponse? Build(SotwTypeState state)
+    protected override SotwResponseFrame? Build(SotwTypeState state)
     {
         var resources = new List<XdsResource>();
         ulong fingerprint = 0;
@@ -77,20 +77,10 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
             return null;
         }
         state.MustRespond = false;
-        var response = new DiscoveryResponse
-        {
-            TypeUrl = state.TypeUrl,
-            VersionInfo = version,
-            Nonce = NextNonce(),
-            ControlPlane = ControlPlaneIdentifier,
-        };
-        foreach (var resource in resources)
-        {
-            response.Resources.Add(resource.Any);
-        }
+        var frame = new SotwResponseFrame(state.TypeUrl, version, NextNonce(), resources);
         state.SentVersionInfo = version;
-        state.LastNonce = response.Nonce;
-        return response;
+        state.LastNonce = frame.Nonce;
+        return frame;
     }
 
     protected override string TypeUrlOf(DiscoveryRequest request) => request.TypeUrl;
@@ -105,7 +95,5 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
 
     protected override int NameCountOf(DiscoveryRequest request) => request.ResourceNames.Count;
 
-    protected override int ResourceCountOf(DiscoveryResponse response) => response.Resources.Count;
-
-    private static readonly Envoy.Config.Core.V3.ControlPlane ControlPlaneIdentifier = new() { Identifier = "controlplane" };
+    protected override int ResourceCountOf(SotwResponseFrame response) => response.Resources.Count;
 }

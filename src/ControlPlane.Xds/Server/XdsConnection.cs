@@ -17,7 +17,7 @@ namespace ControlPlane.Xds.Server;
 /// </summary>
 internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListener, IXdsConnection
     where TRequest : class, IMessage
-    where TResponse : class, IMessage
+    where TResponse : class
     where TState : TypeState
 {
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(

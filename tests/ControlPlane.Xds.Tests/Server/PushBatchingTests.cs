@@ -23,9 +23,9 @@ public sealed class PushBatchingTests(DebouncedXdsServerFixture fixture) : IClas
         await client.ExpectAndAckAsync(Addresses);
 
         var hub = fixture.Server.Hub;
-        hub.Publish(new Resources.ResourceDelta(Addresses, scope.Id, [Address("a", "v2")], []));
-        hub.Publish(new Resources.ResourceDelta(Addresses, scope.Id, [Address("b", "v2")], []));
-        hub.Publish(new Resources.ResourceDelta(Addresses, scope.Id, [Address("a", "v3"), Address("d")], ["c"]));
+        hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(Addresses, scope.Id, [Address("a", "v2")], []));
+        hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(Addresses, scope.Id, [Address("b", "v2")], []));
+        hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(Addresses, scope.Id, [Address("a", "v3"), Address("d")], ["c"]));
         var push = await client.ExpectAndAckAsync(Addresses);
 
         Assert.Equal(["a:v3", "b:v2", "d:v1"], push.Resources.Select(r => $"{r.Name}:{AddressContent(r.Resource_)}").Order());
@@ -49,7 +49,7 @@ public sealed class PushBatchingTests(DebouncedXdsServerFixture fixture) : IClas
         var published = 0;
         while (!received.IsCompleted && published < 600)
         {
-            fixture.Server.Hub.Publish(new Resources.ResourceDelta(Addresses, scope.Id, [Address("a", $"v{published++}")], []));
+            fixture.Server.Hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(Addresses, scope.Id, [Address("a", $"v{published++}")], []));
             await Task.WhenAny(received, Task.Delay(100));
         }
         var push = await received;
@@ -71,10 +71,10 @@ public sealed class PushBatchingTests(DebouncedXdsServerFixture fixture) : IClas
         }
 
         var hub = fixture.Server.Hub;
-        hub.Publish(new Resources.ResourceDelta(TypeUrls.RouteConfiguration, scope.Id, [Route("x")], []));
-        hub.Publish(new Resources.ResourceDelta(TypeUrls.Listener, scope.Id, [Listener("x")], []));
-        hub.Publish(new Resources.ResourceDelta(TypeUrls.ClusterLoadAssignment, scope.Id, [Endpoints("x")], []));
-        hub.Publish(new Resources.ResourceDelta(TypeUrls.Cluster, scope.Id, [Cluster("x")], []));
+        hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(TypeUrls.RouteConfiguration, scope.Id, [Route("x")], []));
+        hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(TypeUrls.Listener, scope.Id, [Listener("x")], []));
+        hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(TypeUrls.ClusterLoadAssignment, scope.Id, [Endpoints("x")], []));
+        hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(TypeUrls.Cluster, scope.Id, [Cluster("x")], []));
         var order = new List<string>();
         for (var i = 0; i < 4; i++)
         {
@@ -96,8 +96,8 @@ public sealed class PushBatchingTests(DebouncedXdsServerFixture fixture) : IClas
         await client.ExpectAndAckAsync(TypeUrls.Cluster);
 
         var hub = fixture.Server.Hub;
-        hub.Publish(new Resources.ResourceDelta(TypeUrls.Listener, scope.Id, [Listener("x")], []));
-        hub.Publish(new Resources.ResourceDelta(TypeUrls.Cluster, scope.Id, [Cluster("x")], []));
+        hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(TypeUrls.Listener, scope.Id, [Listener("x")], []));
+        hub.Publish(new ControlPlane.Xds.Resources.ResourceDelta(TypeUrls.Cluster, scope.Id, [Cluster("x")], []));
         var first = await client.ExpectAndAckAsync();
         var second = await client.ExpectAndAckAsync();
 

@@ -308,7 +308,7 @@ public sealed class SotwConnectionTests(XdsServerFixture fixture) : IClassFixtur
         Assert.Single(response.Resources);
     }
 
-    private static Resources.XdsResource Make(string typeUrl, string name, string content = "v1") => typeUrl switch
+    private static ControlPlane.Xds.Resources.XdsResource Make(string typeUrl, string name, string content = "v1") => typeUrl switch
     {
         TypeUrls.Listener => Listener(name, content),
         TypeUrls.Cluster => Cluster(name, content),
