@@ -53,19 +53,21 @@ public sealed class DeltaResponseFrame
     }
 
     /// <summary>Writes the fields in field-number order, as Google.Protobuf does.</summary>
-    internal void WriteTo(IBufferWriter<byte> writer)
+    internal void WriteTo(IBufferWriter<byte> output)
     {
-        ProtoWire.WriteString(writer, SystemVersionInfoField, SystemVersionInfo);
+        var writer = new WireWriter(output);
+        writer.WriteString(SystemVersionInfoField, SystemVersionInfo);
         for (var i = 0; i < Resources.Count; i++)
         {
             writer.Write(Resources[i].EncodedDeltaResource);
         }
-        ProtoWire.WriteString(writer, TypeUrlField, TypeUrl);
-        ProtoWire.WriteString(writer, NonceField, Nonce);
+        writer.WriteString(TypeUrlField, TypeUrl);
+        writer.WriteString(NonceField, Nonce);
         for (var i = 0; i < RemovedResources.Count; i++)
         {
-            ProtoWire.WriteString(writer, RemovedResourcesField, RemovedResources[i]);
+            writer.WriteString(RemovedResourcesField, RemovedResources[i]);
         }
         writer.Write(ControlPlaneIdentity.EncodedDeltaField);
+        writer.Flush();
     }
 }

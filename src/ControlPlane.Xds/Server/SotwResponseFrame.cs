@@ -42,15 +42,17 @@ public sealed class SotwResponseFrame
     }
 
     /// <summary>Writes the fields in field-number order, as Google.Protobuf does.</summary>
-    internal void WriteTo(IBufferWriter<byte> writer)
+    internal void WriteTo(IBufferWriter<byte> output)
     {
-        ProtoWire.WriteString(writer, VersionInfoField, VersionInfo);
+        var writer = new WireWriter(output);
+        writer.WriteString(VersionInfoField, VersionInfo);
         for (var i = 0; i < Resources.Count; i++)
         {
             writer.Write(Resources[i].EncodedAny);
         }
-        ProtoWire.WriteString(writer, TypeUrlField, TypeUrl);
-        ProtoWire.WriteString(writer, NonceField, Nonce);
+        writer.WriteString(TypeUrlField, TypeUrl);
+        writer.WriteString(NonceField, Nonce);
         writer.Write(ControlPlaneIdentity.EncodedSotwField);
+        writer.Flush();
     }
 }

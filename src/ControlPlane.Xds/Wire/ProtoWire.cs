@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Text;
 
@@ -40,23 +39,6 @@ internal static class ProtoWire
     {
         destination[0] = Tag(field);
         return 1 + WriteVarint(destination[1..], (uint)length);
-    }
-
-    public static void WriteHeader(IBufferWriter<byte> writer, int field, int length)
-    {
-        var span = writer.GetSpan(6);
-        writer.Advance(WriteHeader(span, field, length));
-    }
-
-    /// <summary>Writes a string field; nothing for an empty string.</summary>
-    public static void WriteString(IBufferWriter<byte> writer, int field, string value)
-    {
-        if (value.Length == 0)
-        {
-            return;
-        }
-        WriteHeader(writer, field, Encoding.UTF8.GetByteCount(value));
-        Encoding.UTF8.GetBytes(value, writer);
     }
 
     /// <summary>Writes a string field into a span; returns the bytes written.</summary>
