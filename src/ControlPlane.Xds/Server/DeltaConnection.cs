@@ -1,3 +1,4 @@
+using System.Globalization;
 using ControlPlane.Xds.Resources;
 using Envoy.Config.Core.V3;
 using Envoy.Service.Discovery.V3;
@@ -21,16 +22,20 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     {
         // Never having subscribed to anything means wildcard; "*" subscribe + "*" unsubscribe means nothing.
         state.Wildcard = request.ResourceNamesSubscribe.Count == 0;
-        ApplySubscription(state, request);
         foreach (var (name, version) in request.InitialResourceVersions)
         {
             state.Sent[name] = version;
-            // A reconnecting client names what it holds in both lists: compared by version, not resent.
-            state.Requested.Remove(name);
             if (!state.Wildcard)
             {
                 state.Names.Add(name);
             }
+        }
+        ApplySubscription(state, request);
+        // A reconnecting client names what it holds in both lists; what it reported is compared by
+        // version rather than resent.
+        foreach (var name in request.InitialResourceVersions.Keys)
+        {
+            state.Requested.Remove(name);
         }
     }
 
@@ -43,7 +48,9 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
             {
                 if (!state.Wildcard)
                 {
+                    // What the client holds by name stays in Sent, so the full resync sends only the rest.
                     state.Wildcard = true;
+                    state.Dirty.Clear();
                     state.FullResync = true;
                     changed = true;
                 }
@@ -54,7 +61,6 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
                 // interest before unsubscribing (discovery.proto, resource_names_subscribe).
                 state.Names.Add(name);
                 state.Requested.Add(name);
-                state.Dirty.Add(name);
                 changed = true;
             }
         }
@@ -64,22 +70,20 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
             {
                 if (state.Wildcard)
                 {
-                    state.Wildcard = false;
-                    // The client drops what it no longer subscribes to; forget it without removals.
-                    foreach (var held in state.Sent.Keys.ToList())
-                    {
-                        if (!state.Names.Contains(held))
-                        {
-                            state.Sent.Remove(held);
-                        }
-                    }
+                    LeaveWildcard(state);
+                    changed |= state.Dirty.Count > 0;
                 }
             }
-            else if (state.Names.Remove(name) && !state.Wildcard)
+            else if (state.Names.Remove(name))
             {
-                state.Sent.Remove(name);
                 state.Requested.Remove(name);
-                state.Dirty.Remove(name);
+                if (!state.Wildcard)
+                {
+                    // The client drops what it unsubscribes from: no removal is due, and a later
+                    // subscribe sends it again.
+                    state.Sent.Remove(name);
+                    state.Dirty.Remove(name);
+                }
             }
         }
         return changed;
@@ -91,50 +95,61 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     /// </summary>
     protected override bool ApplyStale(DeltaTypeState state, DeltaDiscoveryRequest request) => ApplySubscription(state, request);
 
-    protected override DeltaResponseFrame? Build(DeltaTypeState state)
+    private static void LeaveWildcard(DeltaTypeState state)
     {
-        var resources = new List<XdsResource>();
-        var removed = new List<string>();
+        state.Wildcard = false;
+        state.ClearPendingChanges();
         if (state.FullResync)
         {
-            if (state.Wildcard)
-            {
-                foreach (var resource in state.Table.All)
-                {
-                    Offer(state, resources, resource, force: state.Requested.Remove(resource.Name));
-                }
-            }
-            else
-            {
-                foreach (var name in state.Names)
-                {
-                    Consider(state, resources, removed, name);
-                }
-            }
-            // What the client holds but the server no longer has (or no longer sends it).
-            List<string>? gone = null;
+            // Nothing was written since the wildcard began: Sent is still exactly what the client holds.
+            // It drops what it no longer subscribes to, without removals.
+            List<string>? dropped = null;
             foreach (var name in state.Sent.Keys)
             {
-                if (!state.IsSubscribed(name) || !state.Table.TryGet(name, out _))
+                if (!state.Names.Contains(name))
                 {
-                    (gone ??= []).Add(name);
+                    (dropped ??= []).Add(name);
                 }
             }
-            if (gone is not null)
+            foreach (var name in dropped ?? [])
             {
-                foreach (var name in gone)
-                {
-                    state.Sent.Remove(name);
-                    removed.Add(name);
-                }
+                state.Sent.Remove(name);
             }
         }
-        foreach (var name in state.Dirty)
+        else
         {
-            Consider(state, resources, removed, name);
+            // A wildcard subscriber's versions are not tracked: send the named resources again.
+            state.Sent.Clear();
+            state.Dirty.UnionWith(state.Names);
         }
-        state.Dirty.Clear();
+    }
+
+    protected override DeltaResponseFrame? Build(DeltaTypeState state)
+    {
+        IReadOnlyList<XdsResource> resources;
+        IReadOnlyList<string> removed;
+        if (!state.Wildcard)
+        {
+            (resources, removed) = BuildNamed(state);
+        }
+        else if (state.FullResync)
+        {
+            (resources, removed) = BuildWildcardResync(state);
+        }
+        else if (state.PendingChanges.Count == 1 && state.Folded is null && state.Requested.Count == 0)
+        {
+            // The common push: one committed change, the same lists for every wildcard stream.
+            var change = state.PendingChanges[0];
+            resources = change.Updated;
+            removed = change.Removed;
+        }
+        else
+        {
+            (resources, removed) = MergeWildcardChanges(state);
+        }
+        state.ClearPendingChanges();
         state.Requested.Clear();
+        state.Dirty.Clear();
         state.FullResync = false;
         if (resources.Count == 0 && removed.Count == 0 && !state.MustRespond)
         {
@@ -142,35 +157,122 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
         }
         state.MustRespond = false;
         var frame = new DeltaResponseFrame(
-            state.TypeUrl, NextNonce(), HubVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), resources, removed);
+            state.TypeUrl, NextNonce(), HubVersion.ToString(CultureInfo.InvariantCulture), resources, removed);
         state.LastNonce = frame.Nonce;
         return frame;
     }
 
-    private static void Consider(DeltaTypeState state, List<XdsResource> resources, List<string> removed, string name)
+    /// <summary>Named subscription: each name considered once, against the version the client holds.</summary>
+    private static (List<XdsResource>, List<string>) BuildNamed(DeltaTypeState state)
     {
-        // Taken (not just read) so that a name examined twice in one response (full resync, then dirty)
-        // is sent or removed once.
-        var requested = state.Requested.Remove(name);
-        if (state.IsSubscribed(name) && state.Table.TryGet(name, out var resource))
+        var resources = new List<XdsResource>();
+        var removed = new List<string>();
+        if (state.FullResync)
         {
-            Offer(state, resources, resource, requested);
+            foreach (var name in state.Names)
+            {
+                Consider(state, name, resources, removed);
+            }
         }
-        else if (state.Sent.Remove(name) | requested)
+        else
+        {
+            foreach (var name in state.Dirty)
+            {
+                Consider(state, name, resources, removed);
+            }
+            foreach (var name in state.Requested)
+            {
+                if (!state.Dirty.Contains(name))
+                {
+                    Consider(state, name, resources, removed);
+                }
+            }
+        }
+        return (resources, removed);
+    }
+
+    private static void Consider(DeltaTypeState state, string name, List<XdsResource> resources, List<string> removed)
+    {
+        var requested = state.Requested.Contains(name);
+        if (state.Names.Contains(name) && state.Table.TryGet(name, out var resource))
+        {
+            if (requested || !state.Sent.TryGetValue(name, out var held) || held != resource.Version)
+            {
+                state.Sent[name] = resource.Version;
+                resources.Add(resource);
+            }
+        }
+        // Gone, or never there: a name just subscribed is answered "not found" the same way.
+        else if (state.Sent.Remove(name) || requested)
         {
             removed.Add(name);
         }
     }
 
-    /// <summary>Adds the resource unless the client holds this version (and did not just ask for it by name).</summary>
-    private static void Offer(DeltaTypeState state, List<XdsResource> resources, XdsResource resource, bool force)
+    /// <summary>
+    /// Wildcard subscription, first response (or after switching to wildcard): the whole table less what
+    /// the client reported holding at the same version, and removals for what it holds that is gone.
+    /// Afterwards the client holds the table, and only changes are tracked.
+    /// </summary>
+    private (List<XdsResource>, List<string>) BuildWildcardResync(DeltaTypeState state)
     {
-        if (!force && state.Sent.TryGetValue(resource.Name, out var held) && held == resource.Version)
+        var resources = new List<XdsResource>(state.Table.Count);
+        var removed = new List<string>();
+        var sent = state.Sent;
+        foreach (var (name, entry) in state.Table.Entries)
         {
-            return;
+            // Stored by a batch this stream has not been told of yet: it comes with that batch.
+            if (entry.Revision > NotifiedThrough)
+            {
+                continue;
+            }
+            if (sent.Count > 0 && sent.TryGetValue(name, out var held) && held == entry.Resource.Version && !state.Requested.Contains(name))
+            {
+                continue;
+            }
+            resources.Add(entry.Resource);
         }
-        state.Sent[resource.Name] = resource.Version;
-        resources.Add(resource);
+        foreach (var name in sent.Keys)
+        {
+            if (!state.Table.Contains(name))
+            {
+                removed.Add(name);
+            }
+        }
+        foreach (var name in state.Requested)
+        {
+            if (!sent.ContainsKey(name) && !state.Table.Contains(name))
+            {
+                removed.Add(name);
+            }
+        }
+        sent.Clear();
+        return (resources, removed);
+    }
+
+    /// <summary>Wildcard subscription with several changes (or named requests) waiting: the latest state of each name.</summary>
+    private static (List<XdsResource>, List<string>) MergeWildcardChanges(DeltaTypeState state)
+    {
+        var latest = state.Folded ?? new Dictionary<string, XdsResource?>(StringComparer.Ordinal);
+        DeltaTypeState.FoldInto(latest, state.PendingChanges);
+        foreach (var name in state.Requested)
+        {
+            latest[name] = state.Table.TryGet(name, out var resource) ? resource : null;
+        }
+        var resources = new List<XdsResource>(latest.Count);
+        var removed = new List<string>();
+        foreach (var (name, resource) in latest)
+        {
+            if (resource is null)
+            {
+                removed.Add(name);
+            }
+            else
+            {
+                resources.Add(resource);
+            }
+        }
+        return (resources, removed);
     }
 
     protected override string TypeUrlOf(DeltaDiscoveryRequest request) => request.TypeUrl;

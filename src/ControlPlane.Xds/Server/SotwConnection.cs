@@ -48,7 +48,7 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
 
     protected override SotwResponseFrame? Build(SotwTypeState state)
     {
-        var resources = new List<XdsResource>();
+        var resources = new List<XdsResource>(state.Wildcard ? state.Table.Count : state.Names.Count);
         ulong fingerprint = 0;
         if (state.Wildcard)
         {
@@ -70,7 +70,7 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
             }
         }
         var version = fingerprint.ToString("x16", CultureInfo.InvariantCulture);
-        state.Dirty.Clear();
+        state.Changed = false;
         state.FullResync = false;
         if (!state.MustRespond && version == state.SentVersionInfo)
         {

@@ -25,6 +25,8 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     private readonly XdsServices _services;
     private readonly string _peer;
     private long _nonceCounter;
+    // Every state, in push order (clusters before listeners...), so the writer never sorts.
+    private readonly List<TState> _ordered = [];
     private long _pendingPushTimestamp;
     private bool _closing;
 
@@ -47,6 +49,12 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
 
     protected Dictionary<string, TState> States { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The last hub batch this stream has been told of (guarded by <see cref="Gate"/>). Every table entry
+    /// with a later revision will still be announced by <see cref="OnPush"/>.
+    /// </summary>
+    protected long NotifiedThrough { get; private set; }
+
     protected ILogger Logger => _services.Logger;
 
     protected XdsMetrics Metrics => _services.Metrics;
@@ -63,7 +71,12 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     {
         var aborted = call.CancellationToken;
         using var readStop = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
-        using var subscription = _services.Hub.Subscribe(this);
+        using var subscription = _services.Hub.Subscribe(this, out var version);
+        lock (Gate)
+        {
+            // A batch may have been announced between Subscribe and here.
+            NotifiedThrough = Math.Max(NotifiedThrough, version);
+        }
         _services.Registry.Add(this);
         Metrics.ConnectionOpened(Protocol);
         var writer = WriteLoopAsync(responses, readStop, aborted);
@@ -121,17 +134,14 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
         var wake = false;
         lock (Gate)
         {
+            NotifiedThrough = batch.Version;
             foreach (var change in batch.Changes)
             {
-                if (!States.TryGetValue(change.Key.TypeUrl, out var state) || state.Table.Key != change.Key)
+                foreach (var state in _ordered)
                 {
-                    continue;
-                }
-                foreach (var name in change.Names)
-                {
-                    if (state.IsSubscribed(name) || state.Holds(name))
+                    if (ReferenceEquals(state.Table, change.Table))
                     {
-                        wake |= state.Dirty.Add(name);
+                        wake |= state.Notify(change);
                     }
                 }
             }
@@ -150,8 +160,8 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     {
         lock (Gate)
         {
-            var result = new List<TypeSnapshot>(States.Count);
-            foreach (var state in States.Values)
+            var result = new List<TypeSnapshot>(_ordered.Count);
+            foreach (var state in _ordered)
             {
                 result.Add(new TypeSnapshot(
                     state.TypeUrl, state.Table.Key.Scope, state.Wildcard, state.Names.Count, state.LastNonce,
@@ -164,16 +174,6 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     /// <summary>Applies one request; returns true when the writer has something to do.</summary>
     private bool Handle(TRequest request, ProxyNode proxy)
     {
-        // The node first, so that every later rejection names the proxy in its log line.
-        if (Proxy is null)
-        {
-            if (!ProxyNode.TryParse(NodeOf(request), out var proxy, out var error))
-            {
-                throw Reject(StatusCode.InvalidArgument, error);
-            }
-            Proxy = proxy;
-            Logger.Opened(Id, Protocol, proxy.Id, proxy.Kind, _peer);
-        }
         var typeUrl = TypeUrlOf(request);
         if (string.IsNullOrEmpty(typeUrl) || !TypeUrls.IsWellFormed(typeUrl))
         {
@@ -198,6 +198,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                 }
                 state = CreateState(typeUrl, TableFor(proxy, typeUrl));
                 States[typeUrl] = state;
+                _ordered.Insert(InsertionIndex(state.PushRank), state);
                 Initialize(state, request);
                 state.FullResync = true;
                 state.MustRespond = true;
@@ -294,7 +295,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                 {
                     pushTimestamp = _pendingPushTimestamp;
                     _pendingPushTimestamp = 0;
-                    foreach (var state in OrderedStates())
+                    foreach (var state in _ordered)
                     {
                         if (state.HasWork && Build(state) is { } response)
                         {
@@ -326,11 +327,14 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
         }
     }
 
-    private List<TState> OrderedStates()
+    private int InsertionIndex(int rank)
     {
-        var ordered = new List<TState>(States.Values);
-        ordered.Sort(static (a, b) => TypeUrls.PushRank(a.TypeUrl).CompareTo(TypeUrls.PushRank(b.TypeUrl)));
-        return ordered;
+        var index = _ordered.Count;
+        while (index > 0 && _ordered[index - 1].PushRank > rank)
+        {
+            index--;
+        }
+        return index;
     }
 
     protected string NextNonce() => $"{Id}-{Interlocked.Increment(ref _nonceCounter):x}";

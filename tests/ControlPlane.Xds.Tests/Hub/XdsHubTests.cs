@@ -17,14 +17,64 @@ public sealed class XdsHubTests
 
         hub.Hub.Publish(ResourceDelta.Upsert(Address("a")));
         hub.Hub.Publish(ResourceDelta.Upsert(Address("b")));
-        hub.Hub.Publish(ResourceDelta.Remove(TypeUrls.Address, "a"));
+        hub.Hub.Publish(ResourceDelta.Upsert(Address("a", "v2")));
         await hub.Hub.FlushAsync();
 
         var batch = Assert.Single(hub.Batches, b => b.Changes.Any(c => c.Key.TypeUrl == TypeUrls.Address));
         var change = Assert.Single(batch.Changes, c => c.Key.TypeUrl == TypeUrls.Address);
-        Assert.Equal(["a", "b"], change.Names.Order());
-        Assert.False(hub.Hub.GetTable(TypeUrls.Address).TryGet("a", out _));
-        Assert.True(hub.Hub.GetTable(TypeUrls.Address).TryGet("b", out _));
+        Assert.Equal(["a", "b"], change.Updated.Select(r => r.Name));
+        Assert.Equal(Address("a", "v2").Version, change.Updated[0].Version);
+        Assert.Empty(change.Removed);
+    }
+
+    [Fact]
+    public async Task Publish_ChangedAndChangedBackInOneBatch_IsNoChange()
+    {
+        await using var hub = await RunningHub.StartAsync(quietMilliseconds: 1_000, maxMilliseconds: 10_000);
+        await hub.Hub.PublishAndFlushAsync(ResourceDelta.Upsert(Address("a")));
+
+        hub.Hub.Publish(ResourceDelta.Upsert(Address("a", "v2")));
+        hub.Hub.Publish(ResourceDelta.Upsert(Address("new")));
+        hub.Hub.Publish(ResourceDelta.Upsert(Address("a")));
+        hub.Hub.Publish(ResourceDelta.Remove(TypeUrls.Address, "new"));
+        await hub.Hub.FlushAsync();
+
+        Assert.Single(hub.Batches, b => b.Changes.Any(c => c.Key.TypeUrl == TypeUrls.Address));
+    }
+
+    [Fact]
+    public async Task Publish_SeveralDeltasTogether_AreNeverSplitAcrossBatches()
+    {
+        // No debounce at all: each Publish call is committed as soon as the loop sees it.
+        await using var hub = await RunningHub.StartAsync(quietMilliseconds: 0, maxMilliseconds: 0);
+
+        for (var i = 0; i < 50; i++)
+        {
+            hub.Hub.Publish([ResourceDelta.Upsert(Listener($"l{i}")), ResourceDelta.Upsert(Cluster($"c{i}"))]);
+        }
+        await hub.Hub.FlushAsync();
+
+        foreach (var batch in hub.Batches.Where(b => b.Changes.Any(c => c.Key.TypeUrl is TypeUrls.Listener or TypeUrls.Cluster)))
+        {
+            var listeners = batch.Changes.Single(c => c.Key.TypeUrl == TypeUrls.Listener).Updated.Select(r => r.Name[1..]);
+            var clusters = batch.Changes.Single(c => c.Key.TypeUrl == TypeUrls.Cluster).Updated.Select(r => r.Name[1..]);
+            Assert.Equal(listeners, clusters);
+        }
+    }
+
+    [Fact]
+    public async Task Subscribe_ReportsTheLastBatchTheListenerWillNotHearOf()
+    {
+        await using var hub = await RunningHub.StartAsync();
+        await hub.Hub.PublishAndFlushAsync(ResourceDelta.Upsert(Address("before")));
+        var listener = new RecordingListener();
+
+        using var subscription = hub.Hub.Subscribe(listener, out var version);
+        await hub.Hub.PublishAndFlushAsync(ResourceDelta.Upsert(Address("after")));
+
+        Assert.Equal(hub.Batches.Single(b => b.Changes.Any(c => c.Names.Contains("before"))).Version, version);
+        Assert.All(listener.Batches, b => Assert.True(b.Version > version));
+        Assert.Contains(listener.Batches, b => b.Changes.Any(c => c.Names.Contains("after")));
     }
 
     [Fact]
@@ -72,6 +122,15 @@ public sealed class XdsHubTests
         Assert.Equal(one.Version, same.Version);
         Assert.NotEqual(one.Version, other.Version);
         Assert.Equal(System.IO.Hashing.XxHash64.HashToUInt64(one.Body.Span).ToString("x16", System.Globalization.CultureInfo.InvariantCulture), one.Version);
+    }
+
+    private sealed class RecordingListener : IPushListener
+    {
+        private readonly ConcurrentQueue<PushBatch> _batches = new();
+
+        public IReadOnlyList<PushBatch> Batches => [.. _batches];
+
+        public void OnPush(PushBatch batch) => _batches.Enqueue(batch);
     }
 
     /// <summary>A hub running its commit loop, recording every batch.</summary>

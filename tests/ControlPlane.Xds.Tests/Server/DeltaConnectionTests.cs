@@ -92,6 +92,56 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Wildcard_NamedSubscribe_SendsTheResourceOrAnswersNotFound()
+    {
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"), Address("b"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+        await client.SubscribeAsync(Addresses);
+        await client.ExpectAndAckAsync(Addresses);
+
+        await client.SubscribeAsync(Addresses, subscribe: ["a", "missing"]);
+        var response = await client.ExpectAndAckAsync(Addresses);
+
+        Assert.Equal(["a"], response.Resources.Select(r => r.Name));
+        Assert.Equal(["missing"], response.RemovedResources);
+    }
+
+    [Fact]
+    public async Task Wildcard_ChangesWhileTheClientIsNotReading_AreMergedIntoOneResponseWithTheLatestState()
+    {
+        // The client does not read at first, so flow control holds the (large) initial response; the 42
+        // batches committed meanwhile reach the stream as one response.
+        var scope = new TestScope(fixture.Server);
+        var body = new string('x', 2_000);
+        await scope.PublishAsync([.. Enumerable.Range(0, 2_000).Select(i => Address($"w{i}", body)), Address("a"), Address("b"), Address("c")]);
+        var node = scope.Ztunnel();
+        using var channel = fixture.Server.CreateXdsChannel();
+        using var call = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(channel).DeltaAggregatedResources();
+        await call.RequestStream.WriteAsync(new DeltaDiscoveryRequest { Node = node, TypeUrl = Addresses });
+        await DebugConnections.WaitUntilAsync(fixture.Server, node.Id,
+            c => c.Count == 1 && c[0].GetProperty("types")[0].GetProperty("responsesSent").GetInt64() == 1, "the initial response is being written");
+
+        for (var i = 0; i < 40; i++)
+        {
+            await scope.ChangeAsync(Addresses, [Address("a", $"v{i + 2}"), Address("e", $"v{i + 2}")], []);
+        }
+        await scope.ChangeAsync(Addresses, [Address("b", "v2")], []);
+        await scope.ChangeAsync(Addresses, [Address("b", "v3"), Address("d")], ["a", "c"]);
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        var initial = call.ResponseStream.Current;
+        await call.RequestStream.WriteAsync(new DeltaDiscoveryRequest { TypeUrl = Addresses, ResponseNonce = initial.Nonce });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        var merged = call.ResponseStream.Current;
+
+        Assert.Equal(2_003, initial.Resources.Count);
+        Assert.Equal(["b:v3", "d:v1", "e:v41"], merged.Resources.Select(r => $"{r.Name}:{AddressContent(r.Resource_)}").Order());
+        Assert.Equal(["a", "c"], merged.RemovedResources.Order());
+        await call.RequestStream.CompleteAsync();
+    }
+
+    [Fact]
     public async Task Wildcard_UnsubscribingANamedResource_KeepsItFlowingThroughTheWildcard()
     {
         var scope = new TestScope(fixture.Server);
