@@ -13,7 +13,14 @@ public sealed class TableChange
         Table = table;
         Updated = updated;
         Removed = removed;
+        foreach (var resource in updated)
+        {
+            EncodedDeltaBytes += resource.EncodedDeltaResource.Length;
+        }
     }
+
+    /// <summary>Sum of the updated resources' <see cref="XdsResource.EncodedDeltaResource"/> lengths.</summary>
+    internal long EncodedDeltaBytes { get; }
 
     public TableKey Key => Table.Key;
 

@@ -10,6 +10,8 @@ namespace ControlPlane.Xds.Resources;
 public sealed class ResourceTable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private long _generation;
+    private TableSnapshot? _snapshot;
 
     public ResourceTable(TableKey key) => Key = key;
 
@@ -18,7 +20,7 @@ public sealed class ResourceTable
     public int Count => _entries.Count;
 
     /// <summary>Incremented on every committed change; lets readers tell whether anything moved.</summary>
-    public long Generation { get; private set; }
+    public long Generation => Volatile.Read(ref _generation);
 
     public bool TryGet(string name, out XdsResource resource)
     {
@@ -56,8 +58,30 @@ public sealed class ResourceTable
         }
     }
 
-    /// <summary>Every resource with the hub commit that stored it.</summary>
-    internal ConcurrentDictionary<string, Entry> Entries => _entries;
+    /// <summary>
+    /// The whole table as one array, built at most once per generation and shared by every stream that
+    /// needs all of it (wildcard resyncs, state-of-the-world wildcards). A copy taken while the hub was
+    /// committing is still a valid view (each entry is one that was stored) but is not kept.
+    /// </summary>
+    internal TableSnapshot Snapshot()
+    {
+        var generation = Generation;
+        if (Volatile.Read(ref _snapshot) is { } cached && cached.Generation == generation)
+        {
+            return cached;
+        }
+        var entries = new List<Entry>(_entries.Count);
+        foreach (var pair in _entries)
+        {
+            entries.Add(pair.Value);
+        }
+        var snapshot = new TableSnapshot(generation, entries);
+        if (Generation == generation)
+        {
+            Volatile.Write(ref _snapshot, snapshot);
+        }
+        return snapshot;
+    }
 
     /// <summary>Stores a resource; returns false when an identical version is already there.</summary>
     internal bool Set(XdsResource resource, long revision)
@@ -67,7 +91,7 @@ public sealed class ResourceTable
             return false;
         }
         _entries[resource.Name] = new Entry(resource, revision);
-        Generation++;
+        Interlocked.Increment(ref _generation);
         return true;
     }
 
@@ -77,7 +101,7 @@ public sealed class ResourceTable
         {
             return false;
         }
-        Generation++;
+        Interlocked.Increment(ref _generation);
         return true;
     }
 

@@ -21,8 +21,9 @@ internal static class AdsMethods
         new Marshaller<SotwResponseFrame>(
             static (frame, context) =>
             {
-                context.SetPayloadLength(frame.CalculateSize());
-                frame.WriteTo(context.GetBufferWriter());
+                var size = frame.CalculateSize();
+                context.SetPayloadLength(size);
+                frame.WriteTo(context.GetBufferWriter(), size);
                 context.Complete();
             },
             static _ => throw new NotSupportedException("response frames are written by the server, never read")));
@@ -35,8 +36,9 @@ internal static class AdsMethods
         new Marshaller<DeltaResponseFrame>(
             static (frame, context) =>
             {
-                context.SetPayloadLength(frame.CalculateSize());
-                frame.WriteTo(context.GetBufferWriter());
+                var size = frame.CalculateSize();
+                context.SetPayloadLength(size);
+                frame.WriteTo(context.GetBufferWriter(), size);
                 context.Complete();
             },
             static _ => throw new NotSupportedException("response frames are written by the server, never read")));

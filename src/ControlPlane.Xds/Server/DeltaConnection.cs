@@ -128,13 +128,14 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     {
         IReadOnlyList<XdsResource> resources;
         IReadOnlyList<string> removed;
+        var resourceBytes = DeltaResponseFrame.Unknown;
         if (!state.Wildcard)
         {
             (resources, removed) = BuildNamed(state);
         }
         else if (state.FullResync)
         {
-            (resources, removed) = BuildWildcardResync(state);
+            (resources, removed, resourceBytes) = BuildWildcardResync(state);
         }
         else if (state.PendingChanges.Count == 1 && state.Folded is null && state.Requested.Count == 0)
         {
@@ -142,6 +143,7 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
             var change = state.PendingChanges[0];
             resources = change.Updated;
             removed = change.Removed;
+            resourceBytes = change.EncodedDeltaBytes;
         }
         else
         {
@@ -157,7 +159,7 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
         }
         state.MustRespond = false;
         var frame = new DeltaResponseFrame(
-            state.TypeUrl, NextNonce(), HubVersion.ToString(CultureInfo.InvariantCulture), resources, removed);
+            state.TypeUrl, NextNonce(), HubVersion.ToString(CultureInfo.InvariantCulture), resources, removed, resourceBytes);
         state.LastNonce = frame.Nonce;
         return frame;
     }
@@ -212,25 +214,32 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     /// <summary>
     /// Wildcard subscription, first response (or after switching to wildcard): the whole table less what
     /// the client reported holding at the same version, and removals for what it holds that is gone.
-    /// Afterwards the client holds the table, and only changes are tracked.
+    /// Afterwards the client holds the table, and only changes are tracked. A fresh stream is sent the
+    /// table's shared snapshot as it is.
     /// </summary>
-    private (List<XdsResource>, List<string>) BuildWildcardResync(DeltaTypeState state)
+    private (IReadOnlyList<XdsResource>, List<string>, long) BuildWildcardResync(DeltaTypeState state)
     {
-        var resources = new List<XdsResource>(state.Table.Count);
-        var removed = new List<string>();
+        var snapshot = state.Table.Snapshot();
         var sent = state.Sent;
-        foreach (var (name, entry) in state.Table.Entries)
+        var removed = new List<string>();
+        if (sent.Count == 0 && state.Requested.Count == 0 && snapshot.MaxRevision <= NotifiedThrough)
+        {
+            return (snapshot.Resources, removed, snapshot.EncodedDeltaBytes);
+        }
+        var resources = new List<XdsResource>(snapshot.Entries.Length);
+        foreach (var entry in snapshot.Entries)
         {
             // Stored by a batch this stream has not been told of yet: it comes with that batch.
             if (entry.Revision > NotifiedThrough)
             {
                 continue;
             }
-            if (sent.Count > 0 && sent.TryGetValue(name, out var held) && held == entry.Resource.Version && !state.Requested.Contains(name))
+            var resource = entry.Resource;
+            if (sent.Count > 0 && sent.TryGetValue(resource.Name, out var held) && held == resource.Version && !state.Requested.Contains(resource.Name))
             {
                 continue;
             }
-            resources.Add(entry.Resource);
+            resources.Add(resource);
         }
         foreach (var name in sent.Keys)
         {
@@ -247,7 +256,7 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
             }
         }
         sent.Clear();
-        return (resources, removed);
+        return (resources, removed, DeltaResponseFrame.Unknown);
     }
 
     /// <summary>Wildcard subscription with several changes (or named requests) waiting: the latest state of each name.</summary>

@@ -16,14 +16,24 @@ public sealed class DeltaResponseFrame
     private const int NonceField = 5;
     private const int RemovedResourcesField = 6;
 
+    /// <summary>Passed as the resources' size when it is not known in advance.</summary>
+    internal const long Unknown = -1;
+
+    private readonly long _resourceBytes;
+
+    /// <param name="resourceBytes">
+    /// Sum of the resources' encoded lengths when the caller already knows it (a shared snapshot or change), else <see cref="Unknown"/>.
+    /// </param>
     internal DeltaResponseFrame(
-        string typeUrl, string nonce, string systemVersionInfo, IReadOnlyList<XdsResource> resources, IReadOnlyList<string> removedResources)
+        string typeUrl, string nonce, string systemVersionInfo, IReadOnlyList<XdsResource> resources, IReadOnlyList<string> removedResources,
+        long resourceBytes = Unknown)
     {
         TypeUrl = typeUrl;
         Nonce = nonce;
         SystemVersionInfo = systemVersionInfo;
         Resources = resources;
         RemovedResources = removedResources;
+        _resourceBytes = resourceBytes;
     }
 
     public string TypeUrl { get; }
@@ -38,10 +48,14 @@ public sealed class DeltaResponseFrame
 
     internal int CalculateSize()
     {
-        long size = ProtoWire.StringFieldSize(SystemVersionInfo);
-        for (var i = 0; i < Resources.Count; i++)
+        var size = ProtoWire.StringFieldSize(SystemVersionInfo) + _resourceBytes;
+        if (_resourceBytes == Unknown)
         {
-            size += Resources[i].EncodedDeltaResource.Length;
+            size = ProtoWire.StringFieldSize(SystemVersionInfo);
+            for (var i = 0; i < Resources.Count; i++)
+            {
+                size += Resources[i].EncodedDeltaResource.Length;
+            }
         }
         size += ProtoWire.StringFieldSize(TypeUrl) + ProtoWire.StringFieldSize(Nonce);
         for (var i = 0; i < RemovedResources.Count; i++)
@@ -53,9 +67,9 @@ public sealed class DeltaResponseFrame
     }
 
     /// <summary>Writes the fields in field-number order, as Google.Protobuf does.</summary>
-    internal void WriteTo(IBufferWriter<byte> output)
+    internal void WriteTo(IBufferWriter<byte> output, int size)
     {
-        var writer = new WireWriter(output);
+        var writer = new WireWriter(output, size);
         writer.WriteString(SystemVersionInfoField, SystemVersionInfo);
         for (var i = 0; i < Resources.Count; i++)
         {

@@ -48,26 +48,29 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
 
     protected override SotwResponseFrame? Build(SotwTypeState state)
     {
-        var resources = new List<XdsResource>(state.Wildcard ? state.Table.Count : state.Names.Count);
+        IReadOnlyList<XdsResource> resources;
         ulong fingerprint = 0;
+        var resourceBytes = DeltaResponseFrame.Unknown;
         if (state.Wildcard)
         {
-            foreach (var resource in state.Table.All)
-            {
-                resources.Add(resource);
-                fingerprint = unchecked(fingerprint + resource.Fingerprint);
-            }
+            // Every wildcard stream of the table sends the same shared snapshot.
+            var snapshot = state.Table.Snapshot();
+            resources = snapshot.Resources;
+            fingerprint = snapshot.Fingerprint;
+            resourceBytes = snapshot.EncodedAnyBytes;
         }
         else
         {
+            var named = new List<XdsResource>(state.Names.Count);
             foreach (var name in state.Names)
             {
                 if (state.Table.TryGet(name, out var resource))
                 {
-                    resources.Add(resource);
+                    named.Add(resource);
                     fingerprint = unchecked(fingerprint + resource.Fingerprint);
                 }
             }
+            resources = named;
         }
         var version = fingerprint.ToString("x16", CultureInfo.InvariantCulture);
         state.Changed = false;
@@ -77,7 +80,7 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
             return null;
         }
         state.MustRespond = false;
-        var frame = new SotwResponseFrame(state.TypeUrl, version, NextNonce(), resources);
+        var frame = new SotwResponseFrame(state.TypeUrl, version, NextNonce(), resources, resourceBytes);
         state.SentVersionInfo = version;
         state.LastNonce = frame.Nonce;
         return frame;

@@ -14,12 +14,16 @@ public sealed class SotwResponseFrame
     private const int TypeUrlField = 4;
     private const int NonceField = 5;
 
-    internal SotwResponseFrame(string typeUrl, string versionInfo, string nonce, IReadOnlyList<XdsResource> resources)
+    private readonly long _resourceBytes;
+
+    /// <param name="resourceBytes">Sum of the resources' encoded lengths when the caller already knows it, else <see cref="DeltaResponseFrame.Unknown"/>.</param>
+    internal SotwResponseFrame(string typeUrl, string versionInfo, string nonce, IReadOnlyList<XdsResource> resources, long resourceBytes = DeltaResponseFrame.Unknown)
     {
         TypeUrl = typeUrl;
         VersionInfo = versionInfo;
         Nonce = nonce;
         Resources = resources;
+        _resourceBytes = resourceBytes;
     }
 
     public string TypeUrl { get; }
@@ -32,19 +36,23 @@ public sealed class SotwResponseFrame
 
     internal int CalculateSize()
     {
-        long size = ProtoWire.StringFieldSize(VersionInfo);
-        for (var i = 0; i < Resources.Count; i++)
+        var size = ProtoWire.StringFieldSize(VersionInfo) + _resourceBytes;
+        if (_resourceBytes == DeltaResponseFrame.Unknown)
         {
-            size += Resources[i].EncodedAny.Length;
+            size = ProtoWire.StringFieldSize(VersionInfo);
+            for (var i = 0; i < Resources.Count; i++)
+            {
+                size += Resources[i].EncodedAny.Length;
+            }
         }
         size += ProtoWire.StringFieldSize(TypeUrl) + ProtoWire.StringFieldSize(Nonce) + ControlPlaneIdentity.EncodedSotwField.Length;
         return checked((int)size);
     }
 
     /// <summary>Writes the fields in field-number order, as Google.Protobuf does.</summary>
-    internal void WriteTo(IBufferWriter<byte> output)
+    internal void WriteTo(IBufferWriter<byte> output, int size)
     {
-        var writer = new WireWriter(output);
+        var writer = new WireWriter(output, size);
         writer.WriteString(VersionInfoField, VersionInfo);
         for (var i = 0; i < Resources.Count; i++)
         {

@@ -19,6 +19,7 @@ public sealed class ResponseFrameTests
         { 0, ["gone"] },
         { 5, ["gone", "naïve/ünïcödé", new string('r', 300)] },
         { 400, ["x"] },
+        { 3_000, [] },
     };
 
     [Theory]
@@ -38,7 +39,8 @@ public sealed class ResponseFrameTests
         expected.Resources.AddRange(resources.Select(r => new Resource { Name = r.Name, Version = r.Version, Resource_ = new Any { TypeUrl = r.TypeUrl, Value = r.Body } }));
         expected.RemovedResources.AddRange(removed);
 
-        var written = Write(frame.CalculateSize(), frame.WriteTo);
+        var size = frame.CalculateSize();
+        var written = Write(size, output => frame.WriteTo(output, size));
         Assert.Equal(expected.ToByteArray(), written);
     }
 
@@ -46,6 +48,7 @@ public sealed class ResponseFrameTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(400)]
+    [InlineData(3_000)]
     public void SotwFrame_IsWhatGoogleProtobufWritesForTheSameResponse(int resourceCount)
     {
         var resources = Resources(resourceCount);
@@ -54,11 +57,12 @@ public sealed class ResponseFrameTests
         var expected = new DiscoveryResponse { VersionInfo = "00ff00ff00ff00ff", TypeUrl = TypeUrls.Address, Nonce = "c7-2b", ControlPlane = Identity };
         expected.Resources.AddRange(resources.Select(r => new Any { TypeUrl = r.TypeUrl, Value = r.Body }));
 
-        var written = Write(frame.CalculateSize(), frame.WriteTo);
+        var size = frame.CalculateSize();
+        var written = Write(size, output => frame.WriteTo(output, size));
         Assert.Equal(expected.ToByteArray(), written);
     }
 
-    /// <summary>Writes through a buffer writer with small segments, as a pipe hands them out.</summary>
+    /// <summary>Writes through a buffer writer handing out segments no larger than asked for, so resources straddle segments.</summary>
     private static byte[] Write(int size, Action<IBufferWriter<byte>> write)
     {
         var writer = new SmallSegmentWriter();
