@@ -33,6 +33,8 @@ internal sealed class DeltaTypeState(string typeUrl, ResourceTable table) : Type
     /// </summary>
     public Dictionary<string, XdsResource?>? Folded { get; private set; }
 
+    public override bool SendsWholeTable => Wildcard && FullResync;
+
     protected override bool HasChanges => Requested.Count > 0 || Dirty.Count > 0 || PendingChanges.Count > 0 || Folded is not null;
 
     public override bool Notify(TableChange change)

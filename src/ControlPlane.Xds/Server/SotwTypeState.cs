@@ -13,6 +13,8 @@ internal sealed class SotwTypeState(string typeUrl, ResourceTable table) : TypeS
 
     protected override bool HasChanges => Changed;
 
+    public override bool SendsWholeTable => Wildcard;
+
     public override bool Notify(TableChange change)
     {
         if (Changed)

@@ -49,6 +49,9 @@ internal abstract class TypeState(string typeUrl, ResourceTable table)
     /// <summary>True when pushed changes wait for the next response.</summary>
     protected abstract bool HasChanges { get; }
 
+    /// <summary>True when the next response sends the whole table (its shared snapshot).</summary>
+    public abstract bool SendsWholeTable { get; }
+
     /// <summary>Takes note of a committed change to <see cref="Table"/>; returns true when the stream must write.</summary>
     public abstract bool Notify(TableChange change);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Proxy;
+using ControlPlane.Xds.Resources;
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
@@ -27,6 +28,8 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     private long _nonceCounter;
     // Every state, in push order (clusters before listeners...), so the writer never sorts.
     private readonly List<TState> _ordered = [];
+    // Tables whose snapshot the writer prepares before its next round (writer only).
+    private readonly List<ResourceTable> _snapshotTables = [];
     private long _pendingPushTimestamp;
     private bool _closing;
 
@@ -270,15 +273,15 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     /// The hub table serving a type to this proxy. A type nobody publishes gets a detached empty table,
     /// so a client naming made-up type URLs cannot grow the hub.
     /// </summary>
-    private Resources.ResourceTable TableFor(ProxyNode proxy, string typeUrl)
+    private ResourceTable TableFor(ProxyNode proxy, string typeUrl)
     {
         var scope = _services.ScopeSelector.SelectScope(proxy, typeUrl);
         if (TypeUrls.Served.Contains(typeUrl))
         {
             return _services.Hub.GetTableFor(proxy, typeUrl, scope);
         }
-        var key = new Resources.TableKey(typeUrl, scope, _services.Hub.Compatibility.SelectLevel(proxy, typeUrl));
-        return _services.Hub.TryGetTable(key, out var table) ? table : new Resources.ResourceTable(key);
+        var key = new TableKey(typeUrl, scope, _services.Hub.Compatibility.SelectLevel(proxy, typeUrl));
+        return _services.Hub.TryGetTable(key, out var table) ? table : new ResourceTable(key);
     }
 
     /// <summary>Writes responses whenever woken; stops when the stream closes, after the write in flight.</summary>
@@ -290,6 +293,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
             while (await _wake.Reader.WaitToReadAsync(aborted).ConfigureAwait(false) && !Volatile.Read(ref _closing))
             {
                 _wake.Reader.TryRead(out _);
+                PrepareSnapshots();
                 long pushTimestamp;
                 lock (Gate)
                 {
@@ -327,6 +331,29 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
         }
     }
 
+    /// <summary>
+    /// Builds (or finds cached) the table snapshots the next responses will send whole, outside the
+    /// stream's lock: copying a large table there would hold up the hub's commit loop in OnPush.
+    /// </summary>
+    private void PrepareSnapshots()
+    {
+        lock (Gate)
+        {
+            foreach (var state in _ordered)
+            {
+                if (state.HasWork && state.SendsWholeTable)
+                {
+                    _snapshotTables.Add(state.Table);
+                }
+            }
+        }
+        foreach (var table in _snapshotTables)
+        {
+            table.Snapshot();
+        }
+        _snapshotTables.Clear();
+    }
+
     private int InsertionIndex(int rank)
     {
         var index = _ordered.Count;
@@ -349,7 +376,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     private static string Truncate(string? text) =>
         text is null ? string.Empty : text.Length <= 200 ? text : text[..200] + "…";
 
-    protected abstract TState CreateState(string typeUrl, Resources.ResourceTable table);
+    protected abstract TState CreateState(string typeUrl, ResourceTable table);
 
     /// <summary>Applies the first request for a type.</summary>
     protected abstract void Initialize(TState state, TRequest request);
