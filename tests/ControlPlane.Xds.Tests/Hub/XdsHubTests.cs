@@ -68,11 +68,13 @@ public sealed class XdsHubTests
         await using var hub = await RunningHub.StartAsync();
         await hub.Hub.PublishAndFlushAsync(ResourceDelta.Upsert(Address("before")));
         var listener = new RecordingListener();
+        var committed = hub.Hub.Version;
 
         using var subscription = hub.Hub.Subscribe(listener, out var version);
         await hub.Hub.PublishAndFlushAsync(ResourceDelta.Upsert(Address("after")));
 
-        Assert.Equal(hub.Batches.Single(b => b.Changes.Any(c => c.Names.Contains("before"))).Version, version);
+        Assert.Equal(committed, version);
+        Assert.True(hub.Batches.Single(b => b.Changes.Any(c => c.Names.Contains("before"))).Version <= version);
         Assert.All(listener.Batches, b => Assert.True(b.Version > version));
         Assert.Contains(listener.Batches, b => b.Changes.Any(c => c.Names.Contains("after")));
     }
