@@ -6,8 +6,10 @@ using ControlPlane.Testing;
 using ControlPlane.Testing.Xds;
 using ControlPlane.Xds;
 using ControlPlane.Xds.Resources;
+using ControlPlane.Xds.Server;
 using Envoy.Service.Discovery.V3;
 using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Bench.Scenarios;
 
@@ -16,8 +18,8 @@ namespace ControlPlane.Bench.Scenarios;
 /// changes; how long until each stream, and every stream, has it. Against the floor: a bare gRPC
 /// server-streaming service writing the same response bytes to the same number of streams. Both sets of
 /// streams stay open and the rounds alternate (xDS, floor, xDS, ...), so both see the same machine load.
-/// Also the managed heap each stream adds (server and load client together; the floor's figure shows
-/// what a bare gRPC stream costs).
+/// Also the managed heap each stream holds (server and load client together; the floor's figure shows
+/// what a bare gRPC stream costs), measured as what closing the streams frees.
 /// </summary>
 public sealed class XdsFanoutScenario : IScenario
 {
@@ -46,9 +48,7 @@ public sealed class XdsFanoutScenario : IScenario
         var floorClients = new List<FloorClient>(streams);
         try
         {
-            // Streams open one after the other, so that the buffers of the initial syncs in flight at once
-            // (which the servers' memory pools keep afterwards) stay small next to what the streams hold.
-            var before = ProcessSnapshot.Take(collect: true);
+            // Streams open in waves, both sets the same way.
             var responseBytes = 0;
             for (var wave = 0; wave < streams; wave += OpeningWave)
             {
@@ -63,12 +63,7 @@ public sealed class XdsFanoutScenario : IScenario
                 }
                 await Task.WhenAll(xdsClients.Skip(wave).Select(c => c.Initial)).WaitAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
             }
-            // One small push, so each load client's last message (which its gRPC call keeps) is small again.
-            await RoundAsync(xdsProbe, () => server.Hub.Publish(ResourceDelta.Upsert(SyntheticWorkloads.Create(0, revision: -1))),
-                Encoding.UTF8.GetBytes(SyntheticWorkloads.Create(0).Name), cancellationToken).ConfigureAwait(false);
-            var withXds = ProcessSnapshot.Take(collect: true);
-
-            // The floor's streams get the same initial bytes, the same way.
+            // The floor's streams get the same initial bytes.
             floor.InitialPayload = UnsafeByteOperations.UnsafeWrap(new byte[responseBytes]);
             for (var wave = 0; wave < streams; wave += OpeningWave)
             {
@@ -80,12 +75,6 @@ public sealed class XdsFanoutScenario : IScenario
                 await opened.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
             }
             floorProbe.Reset();
-            await RoundAsync(floorProbe, () => floor.Broadcast(ByteString.CopyFromUtf8("small")), [], cancellationToken).ConfigureAwait(false);
-            var withFloor = ProcessSnapshot.Take(collect: true);
-            xdsProbe.Reset();
-            floorProbe.Reset();
-            result.Add("xds_heap_bytes_per_stream", (withXds.ManagedHeapBytes - before.ManagedHeapBytes) / streams)
-                .Add("floor_heap_bytes_per_stream", (withFloor.ManagedHeapBytes - withXds.ManagedHeapBytes) / streams);
 
             for (var round = 1; round <= rounds; round++)
             {
@@ -107,6 +96,17 @@ public sealed class XdsFanoutScenario : IScenario
                 await floorDone.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }
+
+            // What the streams hold (server and load client together) is what closing them frees; unlike
+            // growth while opening, that leaves out buffers the servers' memory pools keep (or later trim).
+            var registry = server.App.Services.GetRequiredService<ConnectionRegistry>();
+            var open = ProcessSnapshot.Take(collect: true);
+            await CloseAsync(floorClients, () => floor.OpenStreams == 0, cancellationToken).ConfigureAwait(false);
+            var withoutFloor = ProcessSnapshot.Take(collect: true);
+            await CloseAsync(xdsClients, () => registry.Count == 0, cancellationToken).ConfigureAwait(false);
+            var closed = ProcessSnapshot.Take(collect: true);
+            result.Add("xds_heap_bytes_per_stream", (withoutFloor.ManagedHeapBytes - closed.ManagedHeapBytes) / streams)
+                .Add("floor_heap_bytes_per_stream", (open.ManagedHeapBytes - withoutFloor.ManagedHeapBytes) / streams);
         }
         finally
         {
@@ -129,15 +129,18 @@ public sealed class XdsFanoutScenario : IScenario
         return result;
     }
 
-    private const int OpeningWave = 1;
+    private const int OpeningWave = 50;
 
-    /// <summary>Runs one round outside the measurements (setup).</summary>
-    private static async Task RoundAsync(RoundProbe probe, Action publish, byte[] name, CancellationToken cancellationToken)
+    /// <summary>Closes every client and waits until the server has let go of their streams.</summary>
+    private static async Task CloseAsync<T>(List<T> clients, Func<bool> serverIdle, CancellationToken cancellationToken)
+        where T : IAsyncDisposable
     {
-        var done = probe.Begin(name);
-        publish();
-        await done.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
-        probe.Reset();
+        await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+        clients.Clear();
+        while (!serverIdle())
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private sealed record FanoutLatencies(LatencySummary PerStream, LatencySummary AllStreams);
