@@ -1,53 +1,25 @@
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Resources;
-using Google.Protobuf;
 
 namespace ControlPlane.Testing.Xds;
 
 /// <summary>Lets tests and benchmarks wait for the hub instead of sleeping.</summary>
 public static class XdsHubTestExtensions
 {
-    /// <summary>A type no client subscribes to, used only to mark a point in the hub's queue.</summary>
-    public const string BarrierTypeUrl = "type.googleapis.com/controlplane.testing.Barrier";
+    /// <summary>How long a test waits for the hub before failing.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private static long _barrier;
-
-    /// <summary>
-    /// Waits until everything published before the call is committed to the tables and every stream has
-    /// been told of it: a barrier resource is queued behind it and its commit awaited.
-    /// </summary>
-    public static async Task FlushAsync(this XdsHub hub, TimeSpan? timeout = null)
+    /// <summary>Waits until everything published before the call is committed and every stream has been told of it.</summary>
+    public static async Task FlushWithinTimeoutAsync(this XdsHub hub)
     {
-        var number = Interlocked.Increment(ref _barrier);
-        var name = $"barrier-{number}";
-        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnCommitted(PushBatch batch)
-        {
-            foreach (var change in batch.Changes)
-            {
-                if (change.Key.TypeUrl == BarrierTypeUrl && change.Names.Contains(name))
-                {
-                    committed.TrySetResult();
-                }
-            }
-        }
-        hub.Committed += OnCommitted;
+        using var deadline = new CancellationTokenSource(Timeout);
         try
         {
-            hub.Publish(new ResourceDelta(BarrierTypeUrl, string.Empty, [new XdsResource(BarrierTypeUrl, name, ByteString.Empty)], [$"barrier-{number - 1}"]));
-            var wait = timeout ?? TimeSpan.FromSeconds(20);
-            try
-            {
-                await committed.Task.WaitAsync(wait).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                throw new TimeoutException($"the hub did not commit within {wait.TotalSeconds:0.#} s");
-            }
+            await hub.FlushAsync(deadline.Token).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            hub.Committed -= OnCommitted;
+            throw new TimeoutException($"the hub did not commit within {Timeout.TotalSeconds:0.#} s");
         }
     }
 
@@ -55,6 +27,6 @@ public static class XdsHubTestExtensions
     public static Task PublishAndFlushAsync(this XdsHub hub, ResourceDelta delta)
     {
         hub.Publish(delta);
-        return hub.FlushAsync();
+        return hub.FlushWithinTimeoutAsync();
     }
 }

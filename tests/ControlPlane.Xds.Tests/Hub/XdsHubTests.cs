@@ -18,7 +18,7 @@ public sealed class XdsHubTests
         hub.Hub.Publish(ResourceDelta.Upsert(Address("a")));
         hub.Hub.Publish(ResourceDelta.Upsert(Address("b")));
         hub.Hub.Publish(ResourceDelta.Upsert(Address("a", "v2")));
-        await hub.Hub.FlushAsync();
+        await hub.Hub.FlushWithinTimeoutAsync();
 
         var batch = Assert.Single(hub.Batches, b => b.Changes.Any(c => c.Key.TypeUrl == TypeUrls.Address));
         var change = Assert.Single(batch.Changes, c => c.Key.TypeUrl == TypeUrls.Address);
@@ -37,7 +37,7 @@ public sealed class XdsHubTests
         hub.Hub.Publish(ResourceDelta.Upsert(Address("new")));
         hub.Hub.Publish(ResourceDelta.Upsert(Address("a")));
         hub.Hub.Publish(ResourceDelta.Remove(TypeUrls.Address, "new"));
-        await hub.Hub.FlushAsync();
+        await hub.Hub.FlushWithinTimeoutAsync();
 
         Assert.Single(hub.Batches, b => b.Changes.Any(c => c.Key.TypeUrl == TypeUrls.Address));
     }
@@ -52,7 +52,7 @@ public sealed class XdsHubTests
         {
             hub.Hub.Publish([ResourceDelta.Upsert(Listener($"l{i}")), ResourceDelta.Upsert(Cluster($"c{i}"))]);
         }
-        await hub.Hub.FlushAsync();
+        await hub.Hub.FlushWithinTimeoutAsync();
 
         foreach (var batch in hub.Batches.Where(b => b.Changes.Any(c => c.Key.TypeUrl is TypeUrls.Listener or TypeUrls.Cluster)))
         {

@@ -30,7 +30,7 @@ public sealed class PushBatchingTests(DebouncedXdsServerFixture fixture) : IClas
 
         Assert.Equal(["a:v3", "b:v2", "d:v1"], push.Resources.Select(r => $"{r.Name}:{AddressContent(r.Resource_)}").Order());
         Assert.Equal(["c"], push.RemovedResources);
-        await fixture.Server.Hub.FlushAsync();
+        await fixture.Server.Hub.FlushWithinTimeoutAsync();
         await client.ExpectNoResponseAsync();
     }
 
