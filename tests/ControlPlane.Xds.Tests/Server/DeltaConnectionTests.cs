@@ -565,6 +565,32 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task CompatibilityLevel_ServesTheAdaptedVariantFromTheFirstResponseOn()
+    {
+        // The variant table is created by this stream's first request, after the resources were published.
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"), Address("new-b"));
+        var oldNode = scope.Ztunnel("old");
+        oldNode.Metadata.Fields[TestCompatibility.MetadataKey] = Google.Protobuf.WellKnownTypes.Value.ForString(TestCompatibility.Old);
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var old = DeltaAdsTestClient.Connect(channel, oldNode);
+        await using var latest = DeltaAdsTestClient.Connect(channel, scope.Ztunnel("latest"));
+        await old.SubscribeAsync(Addresses);
+        await latest.SubscribeAsync(Addresses);
+
+        var oldInitial = await old.ExpectAndAckAsync(Addresses);
+        var latestInitial = await latest.ExpectAndAckAsync(Addresses);
+        await scope.PublishAsync(Address("a", "v2"), Address("new-c"));
+        var oldPush = await old.ExpectAndAckAsync(Addresses);
+        var latestPush = await latest.ExpectAndAckAsync(Addresses);
+
+        Assert.Equal(["a:old:v1"], oldInitial.Resources.Select(r => $"{r.Name}:{AddressContent(r.Resource_)}"));
+        Assert.Equal(["a:v1", "new-b:v1"], latestInitial.Resources.Select(r => $"{r.Name}:{AddressContent(r.Resource_)}").Order());
+        Assert.Equal(["a:old:v2"], oldPush.Resources.Select(r => $"{r.Name}:{AddressContent(r.Resource_)}"));
+        Assert.Equal(["a:v2", "new-c:v1"], latestPush.Resources.Select(r => $"{r.Name}:{AddressContent(r.Resource_)}").Order());
+    }
+
+    [Fact]
     public async Task ScopedTables_ServeEachProxyItsOwnScope()
     {
         var one = new TestScope(fixture.Server);

@@ -1,4 +1,5 @@
 using ControlPlane.Testing;
+using ControlPlane.Xds.Compatibility;
 using ControlPlane.Xds.Proxy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,8 +8,9 @@ namespace ControlPlane.Xds.Tests.Server;
 
 /// <summary>
 /// One in-process control plane (no sources) shared by a test class; tests publish straight into its hub.
-/// Pushes are not debounced, proxies are served from the scope in their <c>TEST_SCOPE</c> metadata, and
-/// the request limits are small enough for tests to exceed.
+/// Pushes are not debounced, proxies are served from the scope in their <c>TEST_SCOPE</c> metadata (and
+/// at the compatibility level in their <c>TEST_LEVEL</c>), and the request limits are small enough for
+/// tests to exceed.
 /// </summary>
 public class XdsServerFixture : IAsyncLifetime
 {
@@ -35,6 +37,7 @@ public class XdsServerFixture : IAsyncLifetime
         Server = await TestControlPlane.StartAsync([.. Args], builder =>
         {
             builder.Services.AddSingleton<IScopeSelector, TestScopeSelector>();
+            builder.Services.AddSingleton<IResourceCompatibility, TestCompatibility>();
             builder.Logging.AddProvider(Logs);
             builder.Logging.AddFilter<LogCapture>("ControlPlane", LogLevel.Information);
             builder.Logging.AddFilter<LogCapture>("Grpc", LogLevel.Information);
