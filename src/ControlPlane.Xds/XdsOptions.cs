@@ -26,6 +26,24 @@ public sealed class XdsOptions
     [Range(1, int.MaxValue)]
     public int MaxResourceNamesPerRequest { get; set; } = 500_000;
 
+    /// <summary>
+    /// Cap on the names one stream subscribes to per type, over all its requests (wildcard subscribers
+    /// name none). Reaching it ends the stream with ResourceExhausted.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxSubscribedNamesPerType { get; set; } = 1_000_000;
+
+    /// <summary>Cap on the type URLs one stream subscribes to (a ztunnel uses 2, an Envoy 4 to 6).</summary>
+    [Range(1, 1_000)]
+    public int MaxTypesPerStream { get; set; } = 32;
+
+    /// <summary>
+    /// At shutdown, once every stream has ended, how long to wait before connections are closed, so that
+    /// clients read each stream's final OK status rather than a connection reset.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int ShutdownGraceMilliseconds { get; set; } = 1_000;
+
     /// <summary>Largest request message accepted, in bytes (initial_resource_versions can be large).</summary>
     [Range(4 * 1024 * 1024, int.MaxValue)]
     public int MaxReceiveMessageBytes { get; set; } = 128 * 1024 * 1024;

@@ -22,6 +22,7 @@ public static class XdsServiceCollectionExtensions
         services.AddSingleton<XdsHub>();
         services.AddHostedService(sp => sp.GetRequiredService<XdsHub>());
         services.AddSingleton<ConnectionRegistry>();
+        services.AddHostedService<StreamDrain>();
         services.AddSingleton<XdsMetrics>();
         services.TryAddSingleton<IScopeSelector, MeshWideScopeSelector>();
         services.TryAddSingleton<IStreamAuthorizer, AllowAllStreamAuthorizer>();

@@ -67,6 +67,22 @@ public sealed class TestControlPlane : IAsyncDisposable
 
     public static async Task<TestControlPlane> StartAsync(string[] args, Action<WebApplicationBuilder>? configure)
     {
+        // The free ports are found before the host binds them, so another process (tests run in
+        // parallel on a shared machine) can take one in between: start again on fresh ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync(args, configure).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < 5 && IsAddressInUse(ex))
+            {
+            }
+        }
+    }
+
+    private static async Task<TestControlPlane> TryStartAsync(string[] args, Action<WebApplicationBuilder>? configure)
+    {
         var xds = FreePort();
         var http = FreePort();
         var monitoring = FreePort();
@@ -103,6 +119,19 @@ public sealed class TestControlPlane : IAsyncDisposable
             throw;
         }
         return new TestControlPlane(app, xds, http, monitoring, state);
+    }
+
+    private static bool IsAddressInUse(Exception ex)
+    {
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Microsoft.AspNetCore.Connections.AddressInUseException
+                || inner is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>A channel to the plaintext xDS port, with room for large responses.</summary>

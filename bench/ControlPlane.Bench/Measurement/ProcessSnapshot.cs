@@ -19,4 +19,6 @@ public sealed record ProcessSnapshot(long ResidentBytes, long ManagedHeapBytes, 
     }
 
     public static double Megabytes(long bytes) => Math.Round(bytes / (1024d * 1024d), 1);
+
+    public static double Kilobytes(long bytes) => Math.Round(bytes / 1024d, 1);
 }

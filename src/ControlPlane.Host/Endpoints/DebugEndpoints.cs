@@ -37,17 +37,14 @@ public static class DebugEndpoints
                 .ThenBy(t => t.Key.Level, StringComparer.Ordinal)
                 .Select(t => new { t.Key.TypeUrl, t.Key.Scope, t.Key.Level, t.Count, t.Generation }));
 
-        // ?level= shows a compatibility variant, but only one that proxies already use (never creates one).
+        // Looked up, never created: asking for a made-up type URL, scope or level must not grow the hub
+        // (?level= shows a compatibility variant, but only one that proxies already use).
         app.MapGet("/debug/resources/{**typeUrl}", (string typeUrl, string? scope, string? level, XdsHub hub) =>
         {
             var key = new Xds.Resources.TableKey(typeUrl, scope ?? string.Empty, level ?? string.Empty);
-            if (key.Level.Length > 0 && !hub.Tables.Any(t => t.Key == key))
-            {
-                return Results.NotFound($"no proxy is served {key}\n");
-            }
-            var table = hub.GetTable(key);
-            return Results.Ok(table.All.OrderBy(r => r.Name, StringComparer.Ordinal)
-                .Select(r => new { r.Name, r.Version, Bytes = r.Body.Length }));
+            return hub.TryGetTable(key, out var table)
+                ? Results.Ok(table.All.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => new { r.Name, r.Version, Bytes = r.Body.Length }))
+                : Results.NotFound($"no proxy is served {key}\n");
         });
 
         app.MapGet("/debug/config", (IOptions<XdsOptions> xds, IOptions<PortOptions> host, IOptions<MeshOptions> mesh) =>

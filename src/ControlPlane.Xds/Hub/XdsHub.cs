@@ -20,8 +20,8 @@ namespace ControlPlane.Xds.Hub;
 public sealed partial class XdsHub : BackgroundService
 {
     private readonly ConcurrentDictionary<TableKey, ResourceTable> _tables = new();
-    private readonly Channel<(ResourceDelta Delta, long Timestamp)> _incoming =
-        Channel.CreateUnbounded<(ResourceDelta, long)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(IReadOnlyList<ResourceDelta> Deltas, long Timestamp)> _incoming =
+        Channel.CreateUnbounded<(IReadOnlyList<ResourceDelta>, long)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _listenersGate = new();
 
     // Markers queued by FlushAsync: completed once everything queued before them is committed.
@@ -81,9 +81,11 @@ public sealed partial class XdsHub : BackgroundService
             }
             var published = _tables.GetOrAdd(key.Published, static k => new ResourceTable(k));
             var variant = new ResourceTable(key);
+            // Revision 0: no batch will ever announce these entries on the new table, so every stream
+            // reading it must see them (see ResourceTable.Entry).
             foreach (var resource in published.All)
             {
-                ApplyVariant(variant, resource);
+                ApplyVariant(variant, resource, revision: 0);
             }
             if (!_variants.TryGetValue(key.Published, out var variants))
             {
@@ -103,38 +105,68 @@ public sealed partial class XdsHub : BackgroundService
 
     public ResourceTable GetTable(string typeUrl) => GetTable(TableKey.Global(typeUrl));
 
+    /// <summary>The table of <paramref name="key"/> if it exists (never creates one, nor a variant).</summary>
+    public bool TryGetTable(TableKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ResourceTable? table) =>
+        _tables.TryGetValue(key, out table);
+
     public IReadOnlyCollection<ResourceTable> Tables => (IReadOnlyCollection<ResourceTable>)_tables.Values;
 
     /// <summary>Queues a change; it reaches the tables and streams with the next batch.</summary>
     public void Publish(ResourceDelta delta)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        foreach (var resource in delta.Updated)
-        {
-            if (resource.TypeUrl != delta.TypeUrl)
-            {
-                throw new ArgumentException(
-                    $"resource {resource.Name} is a {resource.TypeUrl}, not a {delta.TypeUrl}", nameof(delta));
-            }
-        }
-        _incoming.Writer.TryWrite((delta, Stopwatch.GetTimestamp()));
+        Publish([delta]);
     }
 
-    /// <summary>Completes once every delta published before this call has been committed to the tables.</summary>
+    /// <summary>
+    /// Queues changes that must reach streams together (e.g. a waypoint's clusters and the listeners
+    /// that use them): they are never split across batches, so a stream writes them in one round, in
+    /// push order.
+    /// </summary>
+    public void Publish(IReadOnlyList<ResourceDelta> deltas)
+    {
+        ArgumentNullException.ThrowIfNull(deltas);
+        foreach (var delta in deltas)
+        {
+            ArgumentNullException.ThrowIfNull(delta);
+            foreach (var resource in delta.Updated)
+            {
+                if (resource.TypeUrl != delta.TypeUrl)
+                {
+                    throw new ArgumentException(
+                        $"resource {resource.Name} is a {resource.TypeUrl}, not a {delta.TypeUrl}", nameof(deltas));
+                }
+            }
+        }
+        if (deltas.Count > 0)
+        {
+            _incoming.Writer.TryWrite((deltas, Stopwatch.GetTimestamp()));
+        }
+    }
+
+    /// <summary>
+    /// Completes once every delta published before this call has been committed to the tables and every
+    /// listener has been told of it.
+    /// </summary>
     public Task FlushAsync(CancellationToken cancellationToken)
     {
         var marker = new ResourceDelta(string.Empty, string.Empty, [], []);
         var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _flushes[marker] = flushed;
-        _incoming.Writer.TryWrite((marker, Stopwatch.GetTimestamp()));
+        _incoming.Writer.TryWrite(([marker], Stopwatch.GetTimestamp()));
         return flushed.Task.WaitAsync(cancellationToken);
     }
 
-    public IDisposable Subscribe(IPushListener listener)
+    /// <summary>
+    /// Adds a listener. <paramref name="version"/> is the last batch it will not hear of: every batch
+    /// after it is passed to <see cref="IPushListener.OnPush"/>, everything up to it is already in the tables.
+    /// </summary>
+    public IDisposable Subscribe(IPushListener listener, out long version)
     {
         lock (_listenersGate)
         {
             _listeners = [.. _listeners, listener];
+            version = _version;
         }
         return new Subscription(this, listener);
     }
@@ -150,7 +182,7 @@ public sealed partial class XdsHub : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = _incoming.Reader;
-        var pending = new List<(ResourceDelta Delta, long Timestamp)>();
+        var pending = new List<(IReadOnlyList<ResourceDelta> Deltas, long Timestamp)>();
         var quiet = TimeSpan.FromMilliseconds(_options.DebounceMilliseconds);
         var maxDelay = TimeSpan.FromMilliseconds(Math.Max(_options.DebounceMilliseconds, _options.MaxDebounceMilliseconds));
         try
@@ -190,7 +222,8 @@ public sealed partial class XdsHub : BackgroundService
         }
     }
 
-    private static void Drain(ChannelReader<(ResourceDelta, long)> reader, List<(ResourceDelta, long)> pending)
+    private static void Drain(
+        ChannelReader<(IReadOnlyList<ResourceDelta>, long)> reader, List<(IReadOnlyList<ResourceDelta>, long)> pending)
     {
         while (reader.TryRead(out var item))
         {
@@ -198,14 +231,16 @@ public sealed partial class XdsHub : BackgroundService
         }
     }
 
-    private void Commit(List<(ResourceDelta Delta, long Timestamp)> pending)
+    private void Commit(List<(IReadOnlyList<ResourceDelta> Deltas, long Timestamp)> pending)
     {
-        var changed = new Dictionary<TableKey, HashSet<string>>();
+        // The final state of every name the batch touches (null = removed), per table, in publish order:
+        // a resource changed and changed back within one batch is no change at all.
+        var finals = new Dictionary<TableKey, Dictionary<string, XdsResource?>>();
         var oldest = long.MaxValue;
         List<TaskCompletionSource>? flushed = null;
-        lock (_commitGate)
+        foreach (var (deltas, timestamp) in pending)
         {
-            foreach (var (delta, timestamp) in pending)
+            foreach (var delta in deltas)
             {
                 if (_flushes.TryRemove(delta, out var flush))
                 {
@@ -214,52 +249,44 @@ public sealed partial class XdsHub : BackgroundService
                 }
                 oldest = Math.Min(oldest, timestamp);
                 var key = new TableKey(delta.TypeUrl, delta.Scope);
-                var table = GetTable(key);
-                var variants = _variants.GetValueOrDefault(key);
+                if (!finals.TryGetValue(key, out var states))
+                {
+                    states = new Dictionary<string, XdsResource?>(StringComparer.Ordinal);
+                    finals[key] = states;
+                }
                 foreach (var resource in delta.Updated)
                 {
-                    if (!table.Set(resource))
-                    {
-                        continue;
-                    }
-                    NamesFor(changed, key).Add(resource.Name);
-                    foreach (var variant in variants ?? [])
-                    {
-                        if (ApplyVariant(variant, resource))
-                        {
-                            NamesFor(changed, variant.Key).Add(resource.Name);
-                        }
-                    }
+                    states[resource.Name] = resource;
                 }
                 foreach (var name in delta.Removed)
                 {
-                    if (!table.Remove(name))
-                    {
-                        continue;
-                    }
-                    NamesFor(changed, key).Add(name);
-                    foreach (var variant in variants ?? [])
-                    {
-                        if (variant.Remove(name))
-                        {
-                            NamesFor(changed, variant.Key).Add(name);
-                        }
-                    }
+                    states[name] = null;
                 }
             }
         }
-        if (changed.Count == 0)
+        var version = _version + 1;
+        var changes = new List<TableChange>(finals.Count);
+        lock (_commitGate)
+        {
+            foreach (var (key, states) in finals)
+            {
+                Apply(GetTable(key), _variants.GetValueOrDefault(key), states, version, changes);
+            }
+        }
+        if (changes.Count == 0)
         {
             Complete(flushed);
             return;
         }
-        var changes = new List<TableChange>(changed.Count);
-        foreach (var (key, names) in changed)
+        var batch = new PushBatch(version, changes, oldest);
+        IPushListener[] listeners;
+        lock (_listenersGate)
         {
-            changes.Add(new TableChange(key, names));
+            // Published under the listeners' lock: a listener added later learns this version from
+            // Subscribe and is not told of the batch, one added earlier is.
+            Volatile.Write(ref _version, version);
+            listeners = _listeners;
         }
-        var batch = new PushBatch(Interlocked.Increment(ref _version), changes, oldest);
-        var listeners = Volatile.Read(ref _listeners);
         foreach (var listener in listeners)
         {
             try
@@ -276,6 +303,69 @@ public sealed partial class XdsHub : BackgroundService
         Complete(flushed);
     }
 
+    /// <summary>Applies the final states to a published table and its variants, adding what changed to <paramref name="changes"/>.</summary>
+    private void Apply(
+        ResourceTable table, List<ResourceTable>? variants, Dictionary<string, XdsResource?> states, long version, List<TableChange> changes)
+    {
+        var updated = new List<XdsResource>();
+        var removed = new List<string>();
+        var variantUpdated = new List<XdsResource>[variants?.Count ?? 0];
+        var variantRemoved = new List<string>[variantUpdated.Length];
+        for (var i = 0; i < variantUpdated.Length; i++)
+        {
+            variantUpdated[i] = [];
+            variantRemoved[i] = [];
+        }
+        foreach (var (name, resource) in states)
+        {
+            if (resource is null ? !table.Remove(name) : !table.Set(resource, version))
+            {
+                continue;
+            }
+            if (resource is null)
+            {
+                removed.Add(name);
+            }
+            else
+            {
+                updated.Add(resource);
+            }
+            for (var i = 0; i < variantUpdated.Length; i++)
+            {
+                var variant = variants![i];
+                if (resource is null)
+                {
+                    if (variant.Remove(name))
+                    {
+                        variantRemoved[i].Add(name);
+                    }
+                }
+                else if (ApplyVariant(variant, resource, version) is var (changed, stored) && changed)
+                {
+                    if (stored is null)
+                    {
+                        variantRemoved[i].Add(name);
+                    }
+                    else
+                    {
+                        variantUpdated[i].Add(stored);
+                    }
+                }
+            }
+        }
+        if (updated.Count + removed.Count > 0)
+        {
+            changes.Add(new TableChange(table, updated, removed));
+        }
+        for (var i = 0; i < variantUpdated.Length; i++)
+        {
+            if (variantUpdated[i].Count + variantRemoved[i].Count > 0)
+            {
+                changes.Add(new TableChange(variants![i], variantUpdated[i], variantRemoved[i]));
+            }
+        }
+    }
+
     private static void Complete(List<TaskCompletionSource>? flushed)
     {
         foreach (var flush in flushed ?? [])
@@ -284,26 +374,23 @@ public sealed partial class XdsHub : BackgroundService
         }
     }
 
-    /// <summary>Stores the variant of a published resource in a variant table; true when the table changed.</summary>
-    private bool ApplyVariant(ResourceTable variant, XdsResource resource)
+    /// <summary>
+    /// Stores the variant of a published resource in a variant table: whether the table changed, and what
+    /// it now holds under that name (null: the resource is omitted at this level).
+    /// </summary>
+    private (bool Changed, XdsResource? Stored) ApplyVariant(ResourceTable variant, XdsResource resource, long revision)
     {
         var adapted = Compatibility.Adapt(resource.TypeUrl, variant.Key.Level, resource.Name, resource.Body);
-        return adapted.Kind switch
+        switch (adapted.Kind)
         {
-            ResourceVariantKind.Replaced => variant.Set(new XdsResource(resource.TypeUrl, resource.Name, adapted.Body!)),
-            ResourceVariantKind.Omitted => variant.Remove(resource.Name),
-            _ => variant.Set(resource),
-        };
-    }
-
-    private static HashSet<string> NamesFor(Dictionary<TableKey, HashSet<string>> changed, TableKey key)
-    {
-        if (!changed.TryGetValue(key, out var names))
-        {
-            names = new HashSet<string>(StringComparer.Ordinal);
-            changed[key] = names;
+            case ResourceVariantKind.Replaced:
+                var replaced = new XdsResource(resource.TypeUrl, resource.Name, adapted.Body!);
+                return (variant.Set(replaced, revision), replaced);
+            case ResourceVariantKind.Omitted:
+                return (variant.Remove(resource.Name), null);
+            default:
+                return (variant.Set(resource, revision), resource);
         }
-        return names;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A stream failed to take a push batch")]

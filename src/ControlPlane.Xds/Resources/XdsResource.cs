@@ -1,19 +1,35 @@
 using System.IO.Hashing;
+using System.Text;
+using ControlPlane.Xds.Wire;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using DeltaResource = Envoy.Service.Discovery.V3.Resource;
 
 namespace ControlPlane.Xds.Resources;
 
 /// <summary>
 /// One named resource, encoded once. The version is a content hash (XxHash64 of the encoded bytes,
 /// lower-case hex), so it is stable across restarts and replicas and a reconnecting proxy is sent only
-/// what differs. The wire wrappers (Any, delta Resource) are built once and shared by every stream.
+/// what differs.
 /// </summary>
+/// <remarks>
+/// The resource is kept as the exact bytes it takes on the wire: one buffer holding the
+/// <c>resources</c> entry of a DeltaDiscoveryResponse (an envoy.service.discovery.v3.Resource with
+/// version, Any and name), whose middle is the <c>resources</c> entry of a state-of-the-world
+/// DiscoveryResponse (the Any), whose end is the body. Every stream writes these bytes as they are.
+/// </remarks>
 public sealed class XdsResource
 {
-    private Any? _any;
-    private DeltaResource? _deltaResource;
+    // DeltaDiscoveryResponse.resources and DiscoveryResponse.resources are both field 2.
+    private const int ResponseResourcesField = 2;
+    private const int ResourceVersionField = 1;
+    private const int ResourceAnyField = 2;
+    private const int ResourceNameField = 3;
+    private const int AnyTypeUrlField = 1;
+    private const int AnyValueField = 2;
+
+    private readonly byte[] _wire;
+    private readonly int _anyStart;
+    private readonly int _anyLength;
+    private readonly int _bodyStart;
 
     public XdsResource(string typeUrl, string name, ByteString body)
     {
@@ -21,10 +37,36 @@ public sealed class XdsResource
         ArgumentException.ThrowIfNullOrEmpty(name);
         TypeUrl = typeUrl;
         Name = name;
-        Body = body;
         var hash = XxHash64.HashToUInt64(body.Span);
-        Version = hash.ToString("x16");
-        Fingerprint = unchecked(XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(name)) ^ (hash * 0x9E3779B97F4A7C15UL));
+        Version = hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        Fingerprint = unchecked(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(name)) ^ (hash * 0x9E3779B97F4A7C15UL));
+
+        var typeUrlBytes = Encoding.UTF8.GetByteCount(typeUrl);
+        var nameBytes = Encoding.UTF8.GetByteCount(name);
+        // Field by field in field-number order, as Google.Protobuf writes them; an empty body is left out.
+        var anyPayload = ProtoWire.FieldSize(typeUrlBytes) + (body.Length == 0 ? 0 : ProtoWire.FieldSize(body.Length));
+        var resourcePayload = ProtoWire.FieldSize(Version.Length) + ProtoWire.FieldSize(anyPayload) + ProtoWire.FieldSize(nameBytes);
+        _wire = new byte[ProtoWire.FieldSize(resourcePayload)];
+        var span = _wire.AsSpan();
+        var at = ProtoWire.WriteHeader(span, ResponseResourcesField, resourcePayload);
+        at += ProtoWire.WriteString(span[at..], ResourceVersionField, Version);
+        _anyStart = at;
+        at += ProtoWire.WriteHeader(span[at..], ResourceAnyField, anyPayload);
+        at += ProtoWire.WriteString(span[at..], AnyTypeUrlField, typeUrl);
+        if (body.Length > 0)
+        {
+            at += ProtoWire.WriteHeader(span[at..], AnyValueField, body.Length);
+        }
+        _bodyStart = at;
+        body.Span.CopyTo(span[at..]);
+        at += body.Length;
+        _anyLength = at - _anyStart;
+        at += ProtoWire.WriteString(span[at..], ResourceNameField, name);
+        Body = UnsafeByteOperations.UnsafeWrap(_wire.AsMemory(_bodyStart, body.Length));
+        if (at != _wire.Length)
+        {
+            throw new InvalidOperationException($"encoded {at} bytes of resource {name}, expected {_wire.Length}");
+        }
     }
 
     public string TypeUrl { get; }
@@ -43,11 +85,14 @@ public sealed class XdsResource
     /// <summary>The encoded resource message (not wrapped in Any).</summary>
     public ByteString Body { get; }
 
-    /// <summary>The resource as a google.protobuf.Any; built on first use and shared.</summary>
-    public Any Any => _any ??= new Any { TypeUrl = TypeUrl, Value = Body };
+    /// <summary>
+    /// The resource as one <c>resources</c> entry of a DeltaDiscoveryResponse: tag, length and the
+    /// encoded envoy.service.discovery.v3.Resource {version, resource (Any), name}.
+    /// </summary>
+    public ReadOnlySpan<byte> EncodedDeltaResource => _wire;
 
-    /// <summary>The resource wrapped for delta responses; built on first use and shared.</summary>
-    public DeltaResource DeltaResource => _deltaResource ??= new DeltaResource { Name = Name, Version = Version, Resource_ = Any };
+    /// <summary>The resource as one <c>resources</c> entry of a DiscoveryResponse: tag, length and the encoded Any.</summary>
+    public ReadOnlySpan<byte> EncodedAny => _wire.AsSpan(_anyStart, _anyLength);
 
     public static XdsResource Create(string typeUrl, string name, IMessage message) =>
         new(typeUrl, name, message.ToByteString());

@@ -13,7 +13,7 @@ namespace ControlPlane.Xds.Server;
 /// envoy.service.discovery.v3.AggregatedDiscoveryService: delta and state-of-the-world ADS. Streams
 /// end cleanly when the host stops, so proxies reconnect (to another replica) at once.
 /// </summary>
-public sealed class AggregatedDiscoveryServer : AggregatedDiscoveryService.AggregatedDiscoveryServiceBase
+public sealed class AggregatedDiscoveryServer : AdsServiceBase
 {
     private readonly XdsServices _services;
     private readonly IHostApplicationLifetime _lifetime;
@@ -34,13 +34,13 @@ public sealed class AggregatedDiscoveryServer : AggregatedDiscoveryService.Aggre
 
     public override Task DeltaAggregatedResources(
         IAsyncStreamReader<DeltaDiscoveryRequest> requestStream,
-        IServerStreamWriter<DeltaDiscoveryResponse> responseStream,
+        IServerStreamWriter<DeltaResponseFrame> responseStream,
         ServerCallContext context) =>
         RunAsync(new DeltaConnection(_services.Registry.NextId(), context.Peer, _services), requestStream, responseStream, context);
 
     public override Task StreamAggregatedResources(
         IAsyncStreamReader<DiscoveryRequest> requestStream,
-        IServerStreamWriter<DiscoveryResponse> responseStream,
+        IServerStreamWriter<SotwResponseFrame> responseStream,
         ServerCallContext context) =>
         RunAsync(new SotwConnection(_services.Registry.NextId(), context.Peer, _services), requestStream, responseStream, context);
 
@@ -50,10 +50,10 @@ public sealed class AggregatedDiscoveryServer : AggregatedDiscoveryService.Aggre
         IServerStreamWriter<TResponse> responses,
         ServerCallContext context)
         where TRequest : class, Google.Protobuf.IMessage
-        where TResponse : class, Google.Protobuf.IMessage
+        where TResponse : class
         where TState : TypeState
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _lifetime.ApplicationStopping);
-        await connection.RunAsync(requests, responses, context, stop.Token).ConfigureAwait(false);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.ApplicationStopping, _services.Registry.Draining);
+        await connection.RunAsync(requests, responses, context, stopping.Token).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ControlPlane.Xds.Resources;
 using Envoy.Config.Core.V3;
 using Envoy.Service.Discovery.V3;
@@ -9,7 +10,7 @@ namespace ControlPlane.Xds.Server;
 /// subscriptions, initial_resource_versions on reconnect, only changed resources and removals pushed.
 /// </summary>
 internal sealed class DeltaConnection(string id, string peer, XdsServices services)
-    : XdsConnection<DeltaDiscoveryRequest, DeltaDiscoveryResponse, DeltaTypeState>(id, peer, services)
+    : XdsConnection<DeltaDiscoveryRequest, DeltaResponseFrame, DeltaTypeState>(id, peer, services)
 {
     public const string ProtocolName = "delta";
 
@@ -21,7 +22,6 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     {
         // Never having subscribed to anything means wildcard; "*" subscribe + "*" unsubscribe means nothing.
         state.Wildcard = request.ResourceNamesSubscribe.Count == 0;
-        ApplySubscription(state, request);
         foreach (var (name, version) in request.InitialResourceVersions)
         {
             state.Sent[name] = version;
@@ -29,6 +29,13 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
             {
                 state.Names.Add(name);
             }
+        }
+        ApplySubscription(state, request);
+        // A reconnecting client names what it holds in both lists; what it reported is compared by
+        // version rather than resent.
+        foreach (var name in request.InitialResourceVersions.Keys)
+        {
+            state.Requested.Remove(name);
         }
     }
 
@@ -41,15 +48,19 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
             {
                 if (!state.Wildcard)
                 {
+                    // What the client holds by name stays in Sent, so the full resync sends only the rest.
                     state.Wildcard = true;
+                    state.Dirty.Clear();
                     state.FullResync = true;
                     changed = true;
                 }
             }
-            else if (state.Names.Add(name))
+            else
             {
+                // Answered even if the client holds it already: it may have dropped it and regained
+                // interest before unsubscribing (discovery.proto, resource_names_subscribe).
+                state.Names.Add(name);
                 state.Requested.Add(name);
-                state.Dirty.Add(name);
                 changed = true;
             }
         }
@@ -59,104 +70,218 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
             {
                 if (state.Wildcard)
                 {
-                    state.Wildcard = false;
-                    // The client drops what it no longer subscribes to; forget it without removals.
-                    foreach (var held in state.Sent.Keys.ToList())
-                    {
-                        if (!state.Names.Contains(held))
-                        {
-                            state.Sent.Remove(held);
-                        }
-                    }
+                    LeaveWildcard(state);
+                    changed |= state.Dirty.Count > 0;
                 }
             }
-            else if (state.Names.Remove(name) && !state.Wildcard)
+            else if (state.Names.Remove(name))
             {
-                state.Sent.Remove(name);
                 state.Requested.Remove(name);
-                state.Dirty.Remove(name);
+                if (!state.Wildcard)
+                {
+                    // The client drops what it unsubscribes from: no removal is due, and a later
+                    // subscribe sends it again.
+                    state.Sent.Remove(name);
+                    state.Dirty.Remove(name);
+                }
             }
         }
         return changed;
     }
 
-    protected override DeltaDiscoveryResponse? Build(DeltaTypeState state)
+    /// <summary>
+    /// Subscription changes are deltas, and Envoy puts pending ones on its next ACK: dropping them because
+    /// that ACK is outdated would lose them for good. A stale request still (un)subscribes.
+    /// </summary>
+    protected override bool ApplyStale(DeltaTypeState state, DeltaDiscoveryRequest request) => ApplySubscription(state, request);
+
+    private static void LeaveWildcard(DeltaTypeState state)
     {
-        var response = new DeltaDiscoveryResponse { TypeUrl = state.TypeUrl };
+        state.Wildcard = false;
+        state.ClearPendingChanges();
         if (state.FullResync)
         {
-            if (state.Wildcard)
-            {
-                foreach (var resource in state.Table.All)
-                {
-                    Offer(state, response, resource);
-                }
-            }
-            else
-            {
-                foreach (var name in state.Names)
-                {
-                    Consider(state, response, name);
-                }
-            }
-            // What the client holds but the server no longer has (or no longer sends it).
-            List<string>? gone = null;
+            // Nothing was written since the wildcard began: Sent is still exactly what the client holds.
+            // It drops what it no longer subscribes to, without removals.
+            List<string>? dropped = null;
             foreach (var name in state.Sent.Keys)
             {
-                if (!state.IsSubscribed(name) || !state.Table.TryGet(name, out _))
+                if (!state.Names.Contains(name))
                 {
-                    (gone ??= []).Add(name);
+                    (dropped ??= []).Add(name);
                 }
             }
-            if (gone is not null)
+            foreach (var name in dropped ?? [])
             {
-                foreach (var name in gone)
-                {
-                    state.Sent.Remove(name);
-                    response.RemovedResources.Add(name);
-                }
+                state.Sent.Remove(name);
             }
         }
-        foreach (var name in state.Dirty)
+        else
         {
-            Consider(state, response, name);
+            // A wildcard subscriber's versions are not tracked: send the named resources again.
+            state.Sent.Clear();
+            state.Dirty.UnionWith(state.Names);
         }
-        state.Dirty.Clear();
+    }
+
+    protected override DeltaResponseFrame? Build(DeltaTypeState state)
+    {
+        IReadOnlyList<XdsResource> resources;
+        IReadOnlyList<string> removed;
+        var resourceBytes = DeltaResponseFrame.Unknown;
+        if (!state.Wildcard)
+        {
+            (resources, removed) = BuildNamed(state);
+        }
+        else if (state.FullResync)
+        {
+            (resources, removed, resourceBytes) = BuildWildcardResync(state);
+        }
+        else if (state.PendingChanges.Count == 1 && state.Folded is null && state.Requested.Count == 0)
+        {
+            // The common push: one committed change, the same lists for every wildcard stream.
+            var change = state.PendingChanges[0];
+            resources = change.Updated;
+            removed = change.Removed;
+            resourceBytes = change.EncodedDeltaBytes;
+        }
+        else
+        {
+            (resources, removed) = MergeWildcardChanges(state);
+        }
+        state.ClearPendingChanges();
         state.Requested.Clear();
+        state.Dirty.Clear();
         state.FullResync = false;
-        if (response.Resources.Count == 0 && response.RemovedResources.Count == 0 && !state.MustRespond)
+        if (resources.Count == 0 && removed.Count == 0 && !state.MustRespond)
         {
             return null;
         }
         state.MustRespond = false;
-        response.Nonce = NextNonce();
-        response.SystemVersionInfo = HubVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.ControlPlane = ControlPlaneIdentifier;
-        state.LastNonce = response.Nonce;
-        return response;
+        var frame = new DeltaResponseFrame(
+            state.TypeUrl, NextNonce(), HubVersion.ToString(CultureInfo.InvariantCulture), resources, removed, resourceBytes);
+        state.LastNonce = frame.Nonce;
+        return frame;
     }
 
-    private static void Consider(DeltaTypeState state, DeltaDiscoveryResponse response, string name)
+    /// <summary>Named subscription: each name considered once, against the version the client holds.</summary>
+    private static (List<XdsResource>, List<string>) BuildNamed(DeltaTypeState state)
     {
-        if (state.IsSubscribed(name) && state.Table.TryGet(name, out var resource))
+        var resources = new List<XdsResource>();
+        var removed = new List<string>();
+        if (state.FullResync)
         {
-            Offer(state, response, resource);
+            foreach (var name in state.Names)
+            {
+                Consider(state, name, resources, removed);
+            }
         }
-        // Both sets are emptied so a name examined twice in one response (full resync, then dirty) is removed once.
-        else if (state.Sent.Remove(name) | state.Requested.Remove(name))
+        else
         {
-            response.RemovedResources.Add(name);
+            foreach (var name in state.Dirty)
+            {
+                Consider(state, name, resources, removed);
+            }
+            foreach (var name in state.Requested)
+            {
+                if (!state.Dirty.Contains(name))
+                {
+                    Consider(state, name, resources, removed);
+                }
+            }
+        }
+        return (resources, removed);
+    }
+
+    private static void Consider(DeltaTypeState state, string name, List<XdsResource> resources, List<string> removed)
+    {
+        var requested = state.Requested.Contains(name);
+        if (state.Names.Contains(name) && state.Table.TryGet(name, out var resource))
+        {
+            if (requested || !state.Sent.TryGetValue(name, out var held) || held != resource.Version)
+            {
+                state.Sent[name] = resource.Version;
+                resources.Add(resource);
+            }
+        }
+        // Gone, or never there: a name just subscribed is answered "not found" the same way.
+        else if (state.Sent.Remove(name) || requested)
+        {
+            removed.Add(name);
         }
     }
 
-    private static void Offer(DeltaTypeState state, DeltaDiscoveryResponse response, XdsResource resource)
+    /// <summary>
+    /// Wildcard subscription, first response (or after switching to wildcard): the whole table less what
+    /// the client reported holding at the same version, and removals for what it holds that is gone.
+    /// Afterwards the client holds the table, and only changes are tracked. A fresh stream is sent the
+    /// table's shared snapshot as it is.
+    /// </summary>
+    private (IReadOnlyList<XdsResource>, List<string>, long) BuildWildcardResync(DeltaTypeState state)
     {
-        if (state.Sent.TryGetValue(resource.Name, out var held) && held == resource.Version)
+        var snapshot = state.Table.Snapshot();
+        var sent = state.Sent;
+        var removed = new List<string>();
+        if (sent.Count == 0 && state.Requested.Count == 0 && snapshot.MaxRevision <= NotifiedThrough)
         {
-            return;
+            return (snapshot.Resources, removed, snapshot.EncodedDeltaBytes);
         }
-        state.Sent[resource.Name] = resource.Version;
-        response.Resources.Add(resource.DeltaResource);
+        var resources = new List<XdsResource>(snapshot.Entries.Length);
+        foreach (var entry in snapshot.Entries)
+        {
+            // Stored by a batch this stream has not been told of yet: it comes with that batch.
+            if (entry.Revision > NotifiedThrough)
+            {
+                continue;
+            }
+            var resource = entry.Resource;
+            if (sent.Count > 0 && sent.TryGetValue(resource.Name, out var held) && held == resource.Version && !state.Requested.Contains(resource.Name))
+            {
+                continue;
+            }
+            resources.Add(resource);
+        }
+        foreach (var name in sent.Keys)
+        {
+            if (!state.Table.Contains(name))
+            {
+                removed.Add(name);
+            }
+        }
+        foreach (var name in state.Requested)
+        {
+            if (!sent.ContainsKey(name) && !state.Table.Contains(name))
+            {
+                removed.Add(name);
+            }
+        }
+        sent.Clear();
+        return (resources, removed, DeltaResponseFrame.Unknown);
+    }
+
+    /// <summary>Wildcard subscription with several changes (or named requests) waiting: the latest state of each name.</summary>
+    private static (List<XdsResource>, List<string>) MergeWildcardChanges(DeltaTypeState state)
+    {
+        var latest = state.Folded ?? new Dictionary<string, XdsResource?>(StringComparer.Ordinal);
+        DeltaTypeState.FoldInto(latest, state.PendingChanges);
+        foreach (var name in state.Requested)
+        {
+            latest[name] = state.Table.TryGet(name, out var resource) ? resource : null;
+        }
+        var resources = new List<XdsResource>(latest.Count);
+        var removed = new List<string>();
+        foreach (var (name, resource) in latest)
+        {
+            if (resource is null)
+            {
+                removed.Add(name);
+            }
+            else
+            {
+                resources.Add(resource);
+            }
+        }
+        return (resources, removed);
     }
 
     protected override string TypeUrlOf(DeltaDiscoveryRequest request) => request.TypeUrl;
@@ -172,7 +297,5 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     protected override int NameCountOf(DeltaDiscoveryRequest request) =>
         request.ResourceNamesSubscribe.Count + request.ResourceNamesUnsubscribe.Count + request.InitialResourceVersions.Count;
 
-    protected override int ResourceCountOf(DeltaDiscoveryResponse response) => response.Resources.Count;
-
-    private static readonly Envoy.Config.Core.V3.ControlPlane ControlPlaneIdentifier = new() { Identifier = "controlplane" };
+    protected override int ResourceCountOf(DeltaResponseFrame response) => response.Resources.Count;
 }

@@ -11,7 +11,7 @@ namespace ControlPlane.Xds.Server;
 /// is by omission.
 /// </summary>
 internal sealed class SotwConnection(string id, string peer, XdsServices services)
-    : XdsConnection<DiscoveryRequest, DiscoveryResponse, SotwTypeState>(id, peer, services)
+    : XdsConnection<DiscoveryRequest, SotwResponseFrame, SotwTypeState>(id, peer, services)
 {
     public const string ProtocolName = "sotw";
 
@@ -21,82 +21,69 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
 
     protected override void Initialize(SotwTypeState state, DiscoveryRequest request) => ApplySubscription(state, request);
 
+    /// <summary>
+    /// Every request carries the whole subscription: it changed when the set of names (or wildcard)
+    /// differs. Compared as sets, so a client repeating a name is not answered on every ACK.
+    /// </summary>
     protected override bool ApplySubscription(SotwTypeState state, DiscoveryRequest request)
     {
-        var wildcard = request.ResourceNames.Count == 0 ? TypeUrls.IsWildcardCapable(state.TypeUrl) : request.ResourceNames.Contains("*");
-        var changed = wildcard != state.Wildcard || request.ResourceNames.Count - (request.ResourceNames.Contains("*") ? 1 : 0) != state.Names.Count;
-        if (!changed)
+        var names = request.ResourceNames;
+        var star = names.Contains("*");
+        var wildcard = star || (names.Count == 0 && TypeUrls.IsWildcardCapable(state.TypeUrl));
+        var requested = new HashSet<string>(names, StringComparer.Ordinal);
+        requested.Remove("*");
+        if (wildcard == state.Wildcard && requested.SetEquals(state.Names))
         {
-            foreach (var name in request.ResourceNames)
-            {
-                if (name != "*" && !state.Names.Contains(name))
-                {
-                    changed = true;
-                    break;
-                }
-            }
+            return false;
         }
-        if (changed)
-        {
-            state.Wildcard = wildcard;
-            state.Names.Clear();
-            foreach (var name in request.ResourceNames)
-            {
-                if (name != "*")
-                {
-                    state.Names.Add(name);
-                }
-            }
-            state.MustRespond = true;
-        }
-        return changed;
+        state.Wildcard = wildcard;
+        state.Names.Clear();
+        state.Names.UnionWith(requested);
+        state.MustRespond = true;
+        return true;
     }
 
-    protected override DiscoveryResponse? Build(SotwTypeState state)
+    /// <summary>Ignored whole: the client repeats its full subscription when it ACKs the latest response.</summary>
+    protected override bool ApplyStale(SotwTypeState state, DiscoveryRequest request) => false;
+
+    protected override SotwResponseFrame? Build(SotwTypeState state)
     {
-        var resources = new List<XdsResource>();
+        IReadOnlyList<XdsResource> resources;
         ulong fingerprint = 0;
+        var resourceBytes = DeltaResponseFrame.Unknown;
         if (state.Wildcard)
         {
-            foreach (var resource in state.Table.All)
-            {
-                resources.Add(resource);
-                fingerprint = unchecked(fingerprint + resource.Fingerprint);
-            }
+            // Every wildcard stream of the table sends the same shared snapshot.
+            var snapshot = state.Table.Snapshot();
+            resources = snapshot.Resources;
+            fingerprint = snapshot.Fingerprint;
+            resourceBytes = snapshot.EncodedAnyBytes;
         }
         else
         {
+            var named = new List<XdsResource>(state.Names.Count);
             foreach (var name in state.Names)
             {
                 if (state.Table.TryGet(name, out var resource))
                 {
-                    resources.Add(resource);
+                    named.Add(resource);
                     fingerprint = unchecked(fingerprint + resource.Fingerprint);
                 }
             }
+            resources = named;
         }
         var version = fingerprint.ToString("x16", CultureInfo.InvariantCulture);
-        state.Dirty.Clear();
+        state.Changed = false;
         state.FullResync = false;
         if (!state.MustRespond && version == state.SentVersionInfo)
         {
             return null;
         }
         state.MustRespond = false;
-        var response = new DiscoveryResponse
-        {
-            TypeUrl = state.TypeUrl,
-            VersionInfo = version,
-            Nonce = NextNonce(),
-            ControlPlane = ControlPlaneIdentifier,
-        };
-        foreach (var resource in resources)
-        {
-            response.Resources.Add(resource.Any);
-        }
+        var frame = new SotwResponseFrame(state.TypeUrl, version, NextNonce(), resources, resourceBytes);
         state.SentVersionInfo = version;
-        state.LastNonce = response.Nonce;
-        return response;
+        state.LastNonce = frame.Nonce;
+        return frame;
     }
 
     protected override string TypeUrlOf(DiscoveryRequest request) => request.TypeUrl;
@@ -111,7 +98,5 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
 
     protected override int NameCountOf(DiscoveryRequest request) => request.ResourceNames.Count;
 
-    protected override int ResourceCountOf(DiscoveryResponse response) => response.Resources.Count;
-
-    private static readonly Envoy.Config.Core.V3.ControlPlane ControlPlaneIdentifier = new() { Identifier = "controlplane" };
+    protected override int ResourceCountOf(SotwResponseFrame response) => response.Resources.Count;
 }

@@ -1,28 +1,29 @@
+using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Resources;
 using Google.Rpc;
 
 namespace ControlPlane.Xds.Server;
 
 /// <summary>
-/// What one stream knows about one type URL: its subscription, the nonce handshake and the names
-/// that changed since the last response. Shared by delta and state of the world; guarded by the
-/// connection's lock.
+/// What one stream knows about one type URL: its subscription, the nonce handshake and what changed
+/// since the last response. Shared by delta and state of the world; guarded by the connection's lock.
 /// </summary>
 internal abstract class TypeState(string typeUrl, ResourceTable table)
 {
     public string TypeUrl { get; } = typeUrl;
 
+    /// <summary>The table this stream is served from (chosen once per type by the scope selector).</summary>
     public ResourceTable Table { get; } = table;
+
+    /// <summary>Position of the type in <see cref="TypeUrls.PushOrder"/>.</summary>
+    public int PushRank { get; } = TypeUrls.PushRank(typeUrl);
 
     public bool Wildcard { get; set; }
 
     /// <summary>Names subscribed explicitly (kept even while wildcard, as the xDS spec asks).</summary>
     public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Names to re-examine at the next response.</summary>
-    public HashSet<string> Dirty { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Re-examine every subscribed name at the next response.</summary>
+    /// <summary>Re-examine the whole subscription at the next response.</summary>
     public bool FullResync { get; set; }
 
     /// <summary>The next response must be sent even if it carries nothing.</summary>
@@ -42,11 +43,17 @@ internal abstract class TypeState(string typeUrl, ResourceTable table)
 
     public bool IsSubscribed(string name) => Wildcard || Names.Contains(name);
 
-    /// <summary>True when the client may hold this name (so a change to it matters).</summary>
-    public virtual bool Holds(string name) => false;
-
     /// <summary>True when something should be sent at the next write.</summary>
-    public bool HasWork => MustRespond || FullResync || Dirty.Count > 0;
+    public bool HasWork => MustRespond || FullResync || HasChanges;
+
+    /// <summary>True when pushed changes wait for the next response.</summary>
+    protected abstract bool HasChanges { get; }
+
+    /// <summary>True when the next response sends the whole table (its shared snapshot).</summary>
+    public abstract bool SendsWholeTable { get; }
+
+    /// <summary>Takes note of a committed change to <see cref="Table"/>; returns true when the stream must write.</summary>
+    public abstract bool Notify(TableChange change);
 
     public RequestKind Classify(string nonce, Status? errorDetail)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Proxy;
+using ControlPlane.Xds.Resources;
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
@@ -17,7 +18,7 @@ namespace ControlPlane.Xds.Server;
 /// </summary>
 internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListener, IXdsConnection
     where TRequest : class, IMessage
-    where TResponse : class, IMessage
+    where TResponse : class
     where TState : TypeState
 {
     private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(
@@ -25,7 +26,12 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     private readonly XdsServices _services;
     private readonly string _peer;
     private long _nonceCounter;
+    // Every state, in push order (clusters before listeners...), so the writer never sorts.
+    private readonly List<TState> _ordered = [];
+    // Tables whose snapshot the writer prepares before its next round (writer only).
+    private readonly List<ResourceTable> _snapshotTables = [];
     private long _pendingPushTimestamp;
+    private bool _closing;
 
     protected XdsConnection(string id, string peer, XdsServices services)
     {
@@ -46,44 +52,58 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
 
     protected Dictionary<string, TState> States { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The last hub batch this stream has been told of (guarded by <see cref="Gate"/>). Every table entry
+    /// with a later revision will still be announced by <see cref="OnPush"/>.
+    /// </summary>
+    protected long NotifiedThrough { get; private set; }
+
     protected ILogger Logger => _services.Logger;
 
     protected XdsMetrics Metrics => _services.Metrics;
 
     protected long HubVersion => _services.Hub.Version;
 
+    /// <summary>
+    /// Serves the stream until the client ends it, a request is rejected, or <paramref name="stopping"/>
+    /// (shutdown) fires. A response being written is finished first, so the client always reads whole
+    /// responses and then the final status; only the call going away cuts a write short.
+    /// </summary>
     public async Task RunAsync(
-        IAsyncStreamReader<TRequest> requests,
-        IServerStreamWriter<TResponse> responses,
-        ServerCallContext call,
-        CancellationToken cancellationToken)
+        IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext call, CancellationToken stopping)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var subscription = _services.Hub.Subscribe(this);
+        var aborted = call.CancellationToken;
+        using var readStop = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
+        using var subscription = _services.Hub.Subscribe(this, out var version);
+        lock (Gate)
+        {
+            // A batch may have been announced between Subscribe and here.
+            NotifiedThrough = Math.Max(NotifiedThrough, version);
+        }
         _services.Registry.Add(this);
         Metrics.ConnectionOpened(Protocol);
-        var writer = WriteLoopAsync(responses, stop);
+        var writer = WriteLoopAsync(responses, readStop, aborted);
         try
         {
-            while (await requests.MoveNext(stop.Token).ConfigureAwait(false))
+            while (await NextAsync(requests, readStop.Token).ConfigureAwait(false))
             {
                 Metrics.RequestReceived();
-                var proxy = Proxy ?? await OpenAsync(requests.Current, call, stop.Token).ConfigureAwait(false);
+                var proxy = Proxy ?? await OpenAsync(requests.Current, call, readStop.Token).ConfigureAwait(false);
                 if (Handle(requests.Current, proxy))
                 {
                     _wake.Writer.TryWrite(0);
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (readStop.IsCancellationRequested)
         {
         }
-        catch (IOException) when (stop.IsCancellationRequested || cancellationToken.IsCancellationRequested)
+        catch (IOException) when (readStop.IsCancellationRequested)
         {
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
+            Volatile.Write(ref _closing, true);
             _wake.Writer.TryComplete();
             await writer.ConfigureAwait(false);
             _services.Registry.Remove(this);
@@ -92,22 +112,39 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
         }
     }
 
+    /// <summary>
+    /// Reads the next request. One the server cannot take (not protobuf, over the size limit) ends the
+    /// stream with a clear status and a log line, like any other bad request.
+    /// </summary>
+    private async Task<bool> NextAsync(IAsyncStreamReader<TRequest> requests, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await requests.MoveNext(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw Reject(StatusCode.InvalidArgument, $"undecodable request: {ex.Message}");
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Reject(ex.StatusCode, $"request refused: {ex.Status.Detail}");
+        }
+    }
+
     public void OnPush(PushBatch batch)
     {
         var wake = false;
         lock (Gate)
         {
+            NotifiedThrough = batch.Version;
             foreach (var change in batch.Changes)
             {
-                if (!States.TryGetValue(change.Key.TypeUrl, out var state) || state.Table.Key != change.Key)
+                foreach (var state in _ordered)
                 {
-                    continue;
-                }
-                foreach (var name in change.Names)
-                {
-                    if (state.IsSubscribed(name) || state.Holds(name))
+                    if (ReferenceEquals(state.Table, change.Table))
                     {
-                        wake |= state.Dirty.Add(name);
+                        wake |= state.Notify(change);
                     }
                 }
             }
@@ -126,8 +163,8 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     {
         lock (Gate)
         {
-            var result = new List<TypeSnapshot>(States.Count);
-            foreach (var state in States.Values)
+            var result = new List<TypeSnapshot>(_ordered.Count);
+            foreach (var state in _ordered)
             {
                 result.Add(new TypeSnapshot(
                     state.TypeUrl, state.Table.Key.Scope, state.Wildcard, state.Names.Count, state.LastNonce,
@@ -150,20 +187,25 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
             throw Reject(StatusCode.ResourceExhausted,
                 $"request for {typeUrl} names {NameCountOf(request)} resources; the limit is {_services.Options.MaxResourceNamesPerRequest}");
         }
-        if (!TypeUrls.Served.Contains(typeUrl))
-        {
-            Logger.UnknownType(Id, typeUrl);
-        }
         lock (Gate)
         {
             if (!States.TryGetValue(typeUrl, out var state))
             {
-                var scope = _services.ScopeSelector.SelectScope(proxy, typeUrl);
-                state = CreateState(typeUrl, _services.Hub.GetTableFor(proxy, typeUrl, scope));
+                if (States.Count >= _services.Options.MaxTypesPerStream)
+                {
+                    throw Reject(StatusCode.ResourceExhausted, $"stream subscribes to more than {_services.Options.MaxTypesPerStream} type URLs");
+                }
+                if (!TypeUrls.Served.Contains(typeUrl))
+                {
+                    Logger.UnknownType(Id, typeUrl);
+                }
+                state = CreateState(typeUrl, TableFor(proxy, typeUrl));
                 States[typeUrl] = state;
+                _ordered.Insert(InsertionIndex(state.PushRank), state);
                 Initialize(state, request);
                 state.FullResync = true;
                 state.MustRespond = true;
+                CheckSubscribedNames(state);
                 return true;
             }
             var nonce = NonceOf(request);
@@ -172,7 +214,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                 case RequestKind.Stale:
                     Metrics.StaleNonce();
                     Logger.Stale(Id, typeUrl, Truncate(nonce), state.LastNonce ?? "-");
-                    return false;
+                    return CheckSubscribedNames(state, ApplyStale(state, request));
                 case RequestKind.Nack:
                     // A NACK is not answered, but it may carry a new subscription: grpc-js repeats its standing
                     // NACK (same nonce and error) on every request of the type until a response is valid,
@@ -183,15 +225,15 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                         Metrics.NackReceived();
                         Logger.Nack(Id, proxy.Id, typeUrl, nonce, Truncate(nack.Message));
                     }
-                    return ApplySubscription(state, request);
+                    return CheckSubscribedNames(state, ApplySubscription(state, request));
                 case RequestKind.Ack:
                     state.RecordAck(nonce);
                     Metrics.AckReceived();
-                    return ApplySubscription(state, request);
+                    return CheckSubscribedNames(state, ApplySubscription(state, request));
                 default:
                     ApplySubscription(state, request);
                     state.MustRespond = true;
-                    return true;
+                    return CheckSubscribedNames(state);
             }
         }
     }
@@ -216,20 +258,48 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
         return proxy;
     }
 
-    private async Task WriteLoopAsync(IServerStreamWriter<TResponse> responses, CancellationTokenSource stop)
+    /// <summary>Ends the stream when its subscription to one type grew past the limit; passes <paramref name="respond"/> through.</summary>
+    private bool CheckSubscribedNames(TState state, bool respond = true)
+    {
+        if (state.Names.Count > _services.Options.MaxSubscribedNamesPerType)
+        {
+            throw Reject(StatusCode.ResourceExhausted,
+                $"stream subscribes to {state.Names.Count} names of {state.TypeUrl}; the limit is {_services.Options.MaxSubscribedNamesPerType}");
+        }
+        return respond;
+    }
+
+    /// <summary>
+    /// The hub table serving a type to this proxy. A type nobody publishes gets a detached empty table,
+    /// so a client naming made-up type URLs cannot grow the hub.
+    /// </summary>
+    private ResourceTable TableFor(ProxyNode proxy, string typeUrl)
+    {
+        var scope = _services.ScopeSelector.SelectScope(proxy, typeUrl);
+        if (TypeUrls.Served.Contains(typeUrl))
+        {
+            return _services.Hub.GetTableFor(proxy, typeUrl, scope);
+        }
+        var key = new TableKey(typeUrl, scope, _services.Hub.Compatibility.SelectLevel(proxy, typeUrl));
+        return _services.Hub.TryGetTable(key, out var table) ? table : new ResourceTable(key);
+    }
+
+    /// <summary>Writes responses whenever woken; stops when the stream closes, after the write in flight.</summary>
+    private async Task WriteLoopAsync(IServerStreamWriter<TResponse> responses, CancellationTokenSource readStop, CancellationToken aborted)
     {
         var pending = new List<TResponse>();
         try
         {
-            while (await _wake.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+            while (await _wake.Reader.WaitToReadAsync(aborted).ConfigureAwait(false) && !Volatile.Read(ref _closing))
             {
                 _wake.Reader.TryRead(out _);
+                PrepareSnapshots();
                 long pushTimestamp;
                 lock (Gate)
                 {
                     pushTimestamp = _pendingPushTimestamp;
                     _pendingPushTimestamp = 0;
-                    foreach (var state in OrderedStates())
+                    foreach (var state in _ordered)
                     {
                         if (state.HasWork && Build(state) is { } response)
                         {
@@ -240,7 +310,7 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                 }
                 foreach (var response in pending)
                 {
-                    await responses.WriteAsync(response, stop.Token).ConfigureAwait(false);
+                    await responses.WriteAsync(response, aborted).ConfigureAwait(false);
                     Metrics.ResponseSent(ResourceCountOf(response));
                 }
                 if (pending.Count > 0 && pushTimestamp != 0)
@@ -250,22 +320,48 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
                 pending.Clear();
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or RpcException)
         {
             // The client went away mid-write; end the read side too.
             Logger.WriteFailed(Id, ex.Message);
-            await stop.CancelAsync().ConfigureAwait(false);
+            await readStop.CancelAsync().ConfigureAwait(false);
         }
     }
 
-    private List<TState> OrderedStates()
+    /// <summary>
+    /// Builds (or finds cached) the table snapshots the next responses will send whole, outside the
+    /// stream's lock: copying a large table there would hold up the hub's commit loop in OnPush.
+    /// </summary>
+    private void PrepareSnapshots()
     {
-        var ordered = new List<TState>(States.Values);
-        ordered.Sort(static (a, b) => TypeUrls.PushRank(a.TypeUrl).CompareTo(TypeUrls.PushRank(b.TypeUrl)));
-        return ordered;
+        lock (Gate)
+        {
+            foreach (var state in _ordered)
+            {
+                if (state.HasWork && state.SendsWholeTable)
+                {
+                    _snapshotTables.Add(state.Table);
+                }
+            }
+        }
+        foreach (var table in _snapshotTables)
+        {
+            table.Snapshot();
+        }
+        _snapshotTables.Clear();
+    }
+
+    private int InsertionIndex(int rank)
+    {
+        var index = _ordered.Count;
+        while (index > 0 && _ordered[index - 1].PushRank > rank)
+        {
+            index--;
+        }
+        return index;
     }
 
     protected string NextNonce() => $"{Id}-{Interlocked.Increment(ref _nonceCounter):x}";
@@ -280,13 +376,19 @@ internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListen
     private static string Truncate(string? text) =>
         text is null ? string.Empty : text.Length <= 200 ? text : text[..200] + "…";
 
-    protected abstract TState CreateState(string typeUrl, Resources.ResourceTable table);
+    protected abstract TState CreateState(string typeUrl, ResourceTable table);
 
     /// <summary>Applies the first request for a type.</summary>
     protected abstract void Initialize(TState state, TRequest request);
 
     /// <summary>Applies subscription changes; returns true when they need a response.</summary>
     protected abstract bool ApplySubscription(TState state, TRequest request);
+
+    /// <summary>
+    /// Applies what still counts in a request whose nonce is not the latest (its ACK or NACK does not);
+    /// returns true when that needs a response.
+    /// </summary>
+    protected abstract bool ApplyStale(TState state, TRequest request);
 
     /// <summary>Builds the response for a state with work, or null when there is nothing to say.</summary>
     protected abstract TResponse? Build(TState state);

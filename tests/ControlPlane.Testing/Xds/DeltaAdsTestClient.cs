@@ -104,7 +104,7 @@ public sealed class DeltaAdsTestClient : AdsTestStream<DeltaDiscoveryRequest, De
     }
 
     /// <summary>Waits for the next response of <paramref name="typeUrl"/> and acknowledges it.</summary>
-    public async Task<DeltaDiscoveryResponse> ExpectAndAckAsync(string typeUrl, TimeSpan? timeout = null)
+    public async Task<DeltaDiscoveryResponse> ExpectAndAckAsync(string? typeUrl = null, TimeSpan? timeout = null)
     {
         var response = await ExpectResponseAsync(typeUrl, timeout).ConfigureAwait(false);
         await AckAsync(response).ConfigureAwait(false);

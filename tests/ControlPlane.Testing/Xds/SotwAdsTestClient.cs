@@ -86,7 +86,7 @@ public sealed class SotwAdsTestClient : AdsTestStream<DiscoveryRequest, Discover
     }
 
     /// <summary>Waits for the next response of <paramref name="typeUrl"/> and acknowledges it.</summary>
-    public async Task<DiscoveryResponse> ExpectAndAckAsync(string typeUrl, TimeSpan? timeout = null)
+    public async Task<DiscoveryResponse> ExpectAndAckAsync(string? typeUrl = null, TimeSpan? timeout = null)
     {
         var response = await ExpectResponseAsync(typeUrl, timeout).ConfigureAwait(false);
         await AckAsync(response).ConfigureAwait(false);

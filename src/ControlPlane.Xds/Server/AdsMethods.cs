@@ -1,0 +1,56 @@
+using Envoy.Service.Discovery.V3;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace ControlPlane.Xds.Server;
+
+/// <summary>
+/// The two ADS methods as the server binds them: requests are decoded by the generated parsers,
+/// responses are written from pre-encoded frames. Same service and method names as the generated
+/// AggregatedDiscoveryService, so clients see no difference.
+/// </summary>
+internal static class AdsMethods
+{
+    public static readonly string ServiceName = AggregatedDiscoveryService.Descriptor.FullName;
+
+    public static readonly Method<DiscoveryRequest, SotwResponseFrame> StreamAggregatedResources = new(
+        MethodType.DuplexStreaming,
+        ServiceName,
+        nameof(StreamAggregatedResources),
+        RequestMarshaller(DiscoveryRequest.Parser),
+        new Marshaller<SotwResponseFrame>(
+            static (frame, context) =>
+            {
+                var size = frame.CalculateSize();
+                context.SetPayloadLength(size);
+                frame.WriteTo(context.GetBufferWriter(), size);
+                context.Complete();
+            },
+            static _ => throw new NotSupportedException("response frames are written by the server, never read")));
+
+    public static readonly Method<DeltaDiscoveryRequest, DeltaResponseFrame> DeltaAggregatedResources = new(
+        MethodType.DuplexStreaming,
+        ServiceName,
+        nameof(DeltaAggregatedResources),
+        RequestMarshaller(DeltaDiscoveryRequest.Parser),
+        new Marshaller<DeltaResponseFrame>(
+            static (frame, context) =>
+            {
+                var size = frame.CalculateSize();
+                context.SetPayloadLength(size);
+                frame.WriteTo(context.GetBufferWriter(), size);
+                context.Complete();
+            },
+            static _ => throw new NotSupportedException("response frames are written by the server, never read")));
+
+    private static Marshaller<T> RequestMarshaller<T>(MessageParser<T> parser)
+        where T : IMessage<T>, IBufferMessage =>
+        new(
+            static (message, context) =>
+            {
+                context.SetPayloadLength(message.CalculateSize());
+                message.WriteTo(context.GetBufferWriter());
+                context.Complete();
+            },
+            context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+}

@@ -1,0 +1,66 @@
+using System.Buffers;
+using ControlPlane.Xds.Resources;
+using ControlPlane.Xds.Wire;
+
+namespace ControlPlane.Xds.Server;
+
+/// <summary>
+/// A state-of-the-world DiscoveryResponse as the server writes it: the pre-encoded Any of every resource
+/// is copied to the wire as it is. The bytes are exactly those Google.Protobuf writes for the same message.
+/// </summary>
+public sealed class SotwResponseFrame
+{
+    private const int VersionInfoField = 1;
+    private const int TypeUrlField = 4;
+    private const int NonceField = 5;
+
+    private readonly long _resourceBytes;
+
+    /// <param name="resourceBytes">Sum of the resources' encoded lengths when the caller already knows it, else <see cref="DeltaResponseFrame.Unknown"/>.</param>
+    internal SotwResponseFrame(string typeUrl, string versionInfo, string nonce, IReadOnlyList<XdsResource> resources, long resourceBytes = DeltaResponseFrame.Unknown)
+    {
+        TypeUrl = typeUrl;
+        VersionInfo = versionInfo;
+        Nonce = nonce;
+        Resources = resources;
+        _resourceBytes = resourceBytes;
+    }
+
+    public string TypeUrl { get; }
+
+    public string VersionInfo { get; }
+
+    public string Nonce { get; }
+
+    public IReadOnlyList<XdsResource> Resources { get; }
+
+    internal int CalculateSize()
+    {
+        var size = ProtoWire.StringFieldSize(VersionInfo) + _resourceBytes;
+        if (_resourceBytes == DeltaResponseFrame.Unknown)
+        {
+            size = ProtoWire.StringFieldSize(VersionInfo);
+            for (var i = 0; i < Resources.Count; i++)
+            {
+                size += Resources[i].EncodedAny.Length;
+            }
+        }
+        size += ProtoWire.StringFieldSize(TypeUrl) + ProtoWire.StringFieldSize(Nonce) + ControlPlaneIdentity.EncodedSotwField.Length;
+        return checked((int)size);
+    }
+
+    /// <summary>Writes the fields in field-number order, as Google.Protobuf does.</summary>
+    internal void WriteTo(IBufferWriter<byte> output, int size)
+    {
+        var writer = new WireWriter(output, size);
+        writer.WriteString(VersionInfoField, VersionInfo);
+        for (var i = 0; i < Resources.Count; i++)
+        {
+            writer.Write(Resources[i].EncodedAny);
+        }
+        writer.WriteString(TypeUrlField, TypeUrl);
+        writer.WriteString(NonceField, Nonce);
+        writer.Write(ControlPlaneIdentity.EncodedSotwField);
+        writer.Flush();
+    }
+}

@@ -1,0 +1,72 @@
+using System.Buffers;
+using System.Text;
+
+namespace ControlPlane.Xds.Wire;
+
+/// <summary>
+/// Fills the spans of an output buffer (a response pipe) and advances it once per span rather than once
+/// per field: a response of 100,000 pre-encoded resources costs fewer pipe operations than one blob of
+/// the same size written by Google.Protobuf, as spans are asked for in large pieces.
+/// </summary>
+/// <param name="output">Where the bytes go.</param>
+/// <param name="size">How many bytes will be written in all (spans are asked for up to that size).</param>
+internal ref struct WireWriter(IBufferWriter<byte> output, int size)
+{
+    // Large enough that a big response takes a few hundred spans, small enough to stay in ArrayPool's range.
+    private const int LargeSpan = 64 * 1024;
+
+    private readonly IBufferWriter<byte> _output = output;
+    private Span<byte> _span;
+    private int _used;
+    private int _left = size;
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > _span.Length - _used)
+        {
+            // Fill what is left, then continue in fresh spans (a resource may be larger than one).
+            var head = _span.Length - _used;
+            bytes[..head].CopyTo(_span[_used..]);
+            _used += head;
+            bytes = bytes[head..];
+            Next(bytes.Length);
+        }
+        bytes.CopyTo(_span[_used..]);
+        _used += bytes.Length;
+    }
+
+    /// <summary>Writes a string field (one-byte tag); nothing for an empty string.</summary>
+    public void WriteString(int field, string value)
+    {
+        if (value.Length == 0)
+        {
+            return;
+        }
+        var length = Encoding.UTF8.GetByteCount(value);
+        var size = ProtoWire.FieldSize(length);
+        if (size > _span.Length - _used)
+        {
+            Next(size);
+        }
+        _used += ProtoWire.WriteHeader(_span[_used..], field, length);
+        _used += Encoding.UTF8.GetBytes(value, _span[_used..]);
+    }
+
+    /// <summary>Hands everything written so far to the output.</summary>
+    public void Flush()
+    {
+        if (_used > 0)
+        {
+            _output.Advance(_used);
+            _left -= _used;
+        }
+        _span = default;
+        _used = 0;
+    }
+
+    private void Next(int atLeast)
+    {
+        Flush();
+        _span = _output.GetSpan(Math.Max(atLeast, Math.Min(_left, LargeSpan)));
+    }
+}
