@@ -91,6 +91,22 @@ public sealed class FloorServer : IAsyncDisposable
 
     private sealed class Service(Streams streams) : FloorService.FloorServiceBase
     {
+        private static readonly FloorChunk Empty = new();
+
+        public override async Task Echo(IAsyncStreamReader<FloorChunk> requestStream, IServerStreamWriter<FloorChunk> responseStream, ServerCallContext context)
+        {
+            try
+            {
+                while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+                {
+                    await responseStream.WriteAsync(Empty, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
         public override async Task Stream(FloorRequest request, IServerStreamWriter<FloorChunk> responseStream, ServerCallContext context)
         {
             var queue = Channel.CreateUnbounded<FloorChunk>(new UnboundedChannelOptions { SingleReader = true });
