@@ -5,6 +5,11 @@ public static class ScenarioCatalog
 {
     public static IReadOnlyList<IScenario> All { get; } =
     [
+        new IndexScenario(),
+        new InitialSyncScenario(),
+        new ReconnectScenario(),
+        new FanoutScenario(),
+        new ChurnScenario(),
         new XdsInitialSyncScenario(),
         new XdsFanoutScenario(),
         new CaSigningScenario(),
