@@ -33,7 +33,7 @@ public static class ControlChannel
         ReplyPrefix + JsonSerializer.Serialize(new Envelope(id, null, JsonSerializer.SerializeToElement(body, Json)), Json);
 
     public static string FormatError(int id, string error) =>
-        ReplyPrefix + JsonSerializer.Serialize(new Envelope(id, error, default), Json);
+        ReplyPrefix + JsonSerializer.Serialize(new Envelope(id, error, null), Json);
 
     /// <summary>Reads an answer line; false for any other line (host logs).</summary>
     public static bool TryParseReply(string line, out ServerReply reply)
@@ -56,9 +56,9 @@ public static class ControlChannel
         {
             return false;
         }
-        reply = new ServerReply(envelope.Id, envelope.Error, envelope.Body);
+        reply = new ServerReply(envelope.Id, envelope.Error, envelope.Body ?? default);
         return true;
     }
 
-    private sealed record Envelope(int Id, string? Error, JsonElement Body);
+    private sealed record Envelope(int Id, string? Error, JsonElement? Body);
 }
