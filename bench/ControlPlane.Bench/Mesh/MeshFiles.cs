@@ -1,4 +1,5 @@
 using System.Text;
+using ControlPlane.Bench.Churn;
 
 namespace ControlPlane.Bench.Mesh;
 
@@ -13,52 +14,22 @@ public static class MeshFiles
     public const string ChurnDirectory = "churn";
 
     /// <summary>Writes every node to <c>nodes.yaml</c>; returns the bytes written.</summary>
-    public static long WriteNodes(MeshGenerator mesh, string directory)
-    {
-        var text = new StringBuilder();
-        for (var i = 0; i < mesh.Shape.Nodes; i++)
-        {
-            ManifestYaml.Append(text, ManifestYaml.Node(i));
-        }
-        return Write(Path.Combine(directory, NodesFile), text.ToString());
-    }
+    public static long WriteNodes(MeshGenerator mesh, string directory) =>
+        Write(Path.Combine(directory, NodesFile), MeshManifests.Nodes(mesh));
 
     /// <summary>Writes every namespace (and its churnable objects); returns files and bytes written.</summary>
     public static (int Files, long Bytes) WriteNamespaces(MeshGenerator mesh, string directory)
     {
         var files = 0;
         long bytes = 0;
-        var text = new StringBuilder(64 * 1024);
         for (var ns = 0; ns < mesh.Shape.Namespaces; ns++)
         {
-            text.Clear();
-            var name = MeshGenerator.NamespaceName(ns);
-            ManifestYaml.Append(text, ManifestYaml.Namespace(name));
-            foreach (var service in mesh.ServicesOf(ns))
+            var text = MeshManifests.Namespace(mesh, ns, (obj, yaml) =>
             {
-                if (mesh.Shape.IsChurnable(service.Index))
-                {
-                    bytes += Write(ChurnFile(directory, "service", service.Namespace, service.Name), ManifestYaml.Service(service));
-                    files++;
-                }
-                else
-                {
-                    ManifestYaml.Append(text, ManifestYaml.Service(service));
-                }
-                foreach (var pod in mesh.PodsOf(service))
-                {
-                    if (mesh.Shape.IsChurnable(pod.Index))
-                    {
-                        bytes += Write(ChurnFile(directory, "pod", pod.Namespace, pod.Name), ManifestYaml.Pod(pod));
-                        files++;
-                    }
-                    else
-                    {
-                        ManifestYaml.Append(text, ManifestYaml.Pod(pod));
-                    }
-                }
-            }
-            bytes += Write(Path.Combine(directory, name + ".yaml"), text.ToString());
+                bytes += Write(ChurnFile(directory, obj.Kind, obj.Namespace, obj.Name), yaml);
+                files++;
+            });
+            bytes += Write(Path.Combine(directory, MeshGenerator.NamespaceName(ns) + ".yaml"), text);
             files++;
         }
         return (files, bytes);

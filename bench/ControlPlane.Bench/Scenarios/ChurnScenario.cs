@@ -7,17 +7,19 @@ namespace ControlPlane.Bench.Scenarios;
 
 /// <summary>
 /// Sustained churn: pods updated, created and deleted and Services edited at a set rate through a source
-/// the server watches, while a fleet of simulated ztunnels holds the mesh. Every change is followed to
+/// the server watches (the config directory, or the Kubernetes API server double its informers watch), while a fleet of simulated ztunnels holds the mesh. Every change is followed to
 /// every client: propagation percentiles, whether lag grows over the run (first and last thirds, slope,
 /// changes still in flight), and the server process's CPU seconds per change.
 /// </summary>
-public sealed class ChurnScenario : IScenario
+public sealed class ChurnScenario(MeshSource source) : IScenario
 {
     private const double AllClientsP99Target = 100;
 
-    public string Name => "churn";
+    public string Name => source == MeshSource.KubeApi ? "churn-kube" : "churn";
 
-    public string Description => "pod/service changes at a set rate through the config directory, followed to every ztunnel stream";
+    public string Description => source == MeshSource.KubeApi
+        ? "pod/service changes at a set rate through the Kubernetes API server double and informers, followed to every ztunnel stream"
+        : "pod/service changes at a set rate through the config directory, followed to every ztunnel stream";
 
     public async Task<ScenarioResult> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
@@ -30,11 +32,11 @@ public sealed class ChurnScenario : IScenario
             .Add("changes_per_second", perSecond).Add("duration_s", duration.TotalSeconds)
             .Add("mix", ChurnMix.Default).Add("host_args", string.Join(' ', EndToEnd.HostArgs));
 
-        await using var mesh = await MeshServer.StartAsync(Name, shape, EndToEnd.HostArgs, cancellationToken).ConfigureAwait(false);
+        await using var mesh = await MeshServer.StartAsync(Name, shape, source, EndToEnd.HostArgs, cancellationToken).ConfigureAwait(false);
         var server = mesh.Server;
         var clockShared = await server.ClockSharedAsync(cancellationToken).ConfigureAwait(false);
         var tracker = new PropagationTracker(clients);
-        var churn = new ChurnGenerator(mesh.Mesh, mesh.ConfigDirectoryTarget(), tracker);
+        var churn = new ChurnGenerator(mesh.Mesh, mesh.ChurnTarget(), tracker);
         result.Add("source", churn.TargetName);
 
         await using var fleet = ZtunnelFleet.Start(server.XdsAddress, clients, shape.Nodes, tracker);

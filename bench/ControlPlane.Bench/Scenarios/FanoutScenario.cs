@@ -26,11 +26,11 @@ public sealed class FanoutScenario : IScenario
             .Add("pods", shape.Pods).Add("address_resources", shape.AddressResources).Add("clients", clients).Add("rounds", rounds)
             .Add("host_args", string.Join(' ', EndToEnd.HostArgs));
 
-        await using var mesh = await MeshServer.StartAsync(Name, shape, EndToEnd.HostArgs, cancellationToken).ConfigureAwait(false);
+        await using var mesh = await MeshServer.StartAsync(Name, shape, MeshSource.ConfigDirectory, EndToEnd.HostArgs, cancellationToken).ConfigureAwait(false);
         var server = mesh.Server;
         var clockShared = await server.ClockSharedAsync(cancellationToken).ConfigureAwait(false);
         var tracker = new PropagationTracker(clients);
-        var churn = new ChurnGenerator(mesh.Mesh, mesh.ConfigDirectoryTarget(), tracker);
+        var churn = new ChurnGenerator(mesh.Mesh, mesh.ChurnTarget(), tracker);
 
         await using var fleet = ZtunnelFleet.Start(server.XdsAddress, clients, shape.Nodes, tracker);
         var syncMs = await EndToEnd.SyncFleetAsync(fleet, shape.AddressResources, cancellationToken).ConfigureAwait(false);

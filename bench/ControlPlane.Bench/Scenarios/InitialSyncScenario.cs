@@ -32,7 +32,7 @@ public sealed class InitialSyncScenario : IScenario
         var floorTimes = new List<double>();
         var responseBytes = 0;
         long mismatches = 0;
-        await using (var mesh = await MeshServer.StartAsync(Name, shape, EndToEnd.HostArgs, cancellationToken).ConfigureAwait(false))
+        await using (var mesh = await MeshServer.StartAsync(Name, shape, MeshSource.ConfigDirectory, EndToEnd.HostArgs, cancellationToken).ConfigureAwait(false))
         {
             result.Add("server_load_ms", Math.Round(mesh.LoadMs)).Add("yaml_megabytes", ProcessSnapshot.Megabytes(mesh.YamlBytes));
             using var channels = new ChannelSet(mesh.Server.XdsAddress, 1);

@@ -2,23 +2,26 @@ using System.Diagnostics;
 using ControlPlane.Bench.Churn;
 using ControlPlane.Bench.Mesh;
 using ControlPlane.Bench.Server;
+using ControlPlane.Testing.Kubernetes;
 using ControlPlane.Xds;
 
 namespace ControlPlane.Bench.Scenarios;
 
 /// <summary>
-/// A generated mesh written as a config directory and the control plane serving it, in its own process:
-/// the fixture of the end-to-end scenarios. Started, it has built every Address resource.
+/// A generated mesh fed to the control plane through one of its sources, and the control plane serving it
+/// in its own process: the fixture of the end-to-end scenarios. Started, it has built every Address resource.
 /// </summary>
 public sealed class MeshServer : IAsyncDisposable
 {
-    private MeshServer(MeshGenerator mesh, ScratchDirectory scratch, ServerProcess server, (int Files, long Bytes) written, double loadMs)
+    private readonly KubeApiServerDouble? _cluster;
+
+    private MeshServer(MeshGenerator mesh, ScratchDirectory scratch, KubeApiServerDouble? cluster, ServerProcess server, long bytes, double loadMs)
     {
         Mesh = mesh;
         Scratch = scratch;
+        _cluster = cluster;
         Server = server;
-        Files = written.Files;
-        YamlBytes = written.Bytes;
+        YamlBytes = bytes;
         LoadMs = loadMs;
     }
 
@@ -28,9 +31,9 @@ public sealed class MeshServer : IAsyncDisposable
 
     public ServerProcess Server { get; }
 
-    public string ConfigDirectory => Path.Combine(Scratch.Path, "mesh");
+    public MeshSource Source => _cluster is null ? MeshSource.ConfigDirectory : MeshSource.KubeApi;
 
-    public int Files { get; }
+    public string ConfigDirectory => Path.Combine(Scratch.Path, "mesh");
 
     public long YamlBytes { get; }
 
@@ -38,20 +41,33 @@ public sealed class MeshServer : IAsyncDisposable
     public double LoadMs { get; }
 
     /// <summary>
-    /// Writes <paramref name="shape"/> and starts the host on it with <paramref name="hostArgs"/> added;
-    /// the config directory source reads every file at start.
+    /// Feeds <paramref name="shape"/> to <paramref name="source"/> (a config directory read at start, or the
+    /// API server double listed by the informers at start) and starts the host on it with
+    /// <paramref name="hostArgs"/> added.
     /// </summary>
-    public static async Task<MeshServer> StartAsync(string name, MeshShape shape, IReadOnlyList<string> hostArgs, CancellationToken cancellationToken)
+    public static async Task<MeshServer> StartAsync(string name, MeshShape shape, MeshSource source, IReadOnlyList<string> hostArgs, CancellationToken cancellationToken)
     {
         var mesh = new MeshGenerator(shape);
         var scratch = new ScratchDirectory(name);
+        KubeApiServerDouble? cluster = null;
         try
         {
-            var directory = scratch.Sub("mesh");
-            var nodeBytes = MeshFiles.WriteNodes(mesh, directory);
-            var (files, bytes) = MeshFiles.WriteNamespaces(mesh, directory);
+            long bytes;
+            string[] sourceArgs;
+            if (source == MeshSource.KubeApi)
+            {
+                cluster = await KubeApiServerDouble.StartAsync("bench").ConfigureAwait(false);
+                bytes = Load(cluster, mesh);
+                sourceArgs = ["--kubeconfig", cluster.WriteKubeconfig(scratch.Path)];
+            }
+            else
+            {
+                var directory = scratch.Sub("mesh");
+                bytes = MeshFiles.WriteNodes(mesh, directory) + MeshFiles.WriteNamespaces(mesh, directory).Bytes;
+                sourceArgs = ["--config-dir", directory];
+            }
             var started = Stopwatch.GetTimestamp();
-            var server = await ServerProcess.StartAsync(["--config-dir", directory, .. hostArgs], cancellationToken).ConfigureAwait(false);
+            var server = await ServerProcess.StartAsync([.. sourceArgs, .. hostArgs], cancellationToken).ConfigureAwait(false);
             try
             {
                 await server.WaitForResourcesAsync(TypeUrls.Address, shape.AddressResources, TimeSpan.FromMinutes(20), cancellationToken).ConfigureAwait(false);
@@ -61,21 +77,45 @@ public sealed class MeshServer : IAsyncDisposable
                 await server.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-            return new MeshServer(mesh, scratch, server, (files + 1, bytes + nodeBytes), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new MeshServer(mesh, scratch, cluster, server, bytes, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch
         {
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
+            }
             scratch.Dispose();
             throw;
         }
     }
 
-    /// <summary>Changes objects of this mesh through its config directory.</summary>
-    public ConfigDirectoryTarget ConfigDirectoryTarget() => new(ConfigDirectory, Scratch.Sub("staging"));
+    /// <summary>Changes objects of this mesh through the source it was fed through.</summary>
+    public IChurnTarget ChurnTarget() =>
+        _cluster is { } cluster ? new KubeApiTarget(cluster) : new ConfigDirectoryTarget(ConfigDirectory, Scratch.Sub("staging"));
 
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync().ConfigureAwait(false);
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync().ConfigureAwait(false);
+        }
         Scratch.Dispose();
+    }
+
+    /// <summary>Creates the nodes, then each namespace's objects, in the API server double.</summary>
+    private static long Load(KubeApiServerDouble cluster, MeshGenerator mesh)
+    {
+        var nodes = MeshManifests.Nodes(mesh);
+        cluster.Apply(nodes);
+        long bytes = nodes.Length;
+        for (var ns = 0; ns < mesh.Shape.Namespaces; ns++)
+        {
+            var text = MeshManifests.Namespace(mesh, ns);
+            cluster.Apply(text);
+            bytes += text.Length;
+        }
+        return bytes;
     }
 }

@@ -31,7 +31,7 @@ public sealed class ReconnectScenario : IScenario
         var result = new ScenarioResult(Name, Description, settings)
             .Add("pods", shape.Pods).Add("address_resources", shape.AddressResources).Add("repeats", repeats);
 
-        await using var mesh = await MeshServer.StartAsync(Name, shape, EndToEnd.HostArgs, cancellationToken).ConfigureAwait(false);
+        await using var mesh = await MeshServer.StartAsync(Name, shape, MeshSource.ConfigDirectory, EndToEnd.HostArgs, cancellationToken).ConfigureAwait(false);
         var server = mesh.Server;
         using var channels = new ChannelSet(server.XdsAddress, 1);
         var invoker = channels.For(0).CreateCallInvoker();
@@ -75,7 +75,7 @@ public sealed class ReconnectScenario : IScenario
         // 1% of the pods change while the ztunnel is away; a watcher stream sees them served first.
         var changed = mesh.Mesh.Shape.Pods / mesh.Mesh.Shape.ChurnEvery;
         var tracker = new PropagationTracker(1);
-        var churn = new ChurnGenerator(mesh.Mesh, mesh.ConfigDirectoryTarget(), tracker);
+        var churn = new ChurnGenerator(mesh.Mesh, mesh.ChurnTarget(), tracker);
         await using (var watcher = ZtunnelFleet.Start(server.XdsAddress, 1, shape.Nodes, tracker))
         {
             await watcher.WaitInitialAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);

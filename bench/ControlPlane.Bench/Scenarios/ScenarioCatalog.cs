@@ -9,7 +9,7 @@ public static class ScenarioCatalog
         new InitialSyncScenario(),
         new ReconnectScenario(),
         new FanoutScenario(),
-        new ChurnScenario(),
+        new ChurnScenario(MeshSource.ConfigDirectory),
         new XdsInitialSyncScenario(),
         new XdsFanoutScenario(),
         new CaSigningScenario(),
