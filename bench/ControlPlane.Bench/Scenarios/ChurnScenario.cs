@@ -14,6 +14,7 @@ namespace ControlPlane.Bench.Scenarios;
 public sealed class ChurnScenario(MeshSource source) : IScenario
 {
     private const double AllClientsP99Target = 100;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
     public string Name => source == MeshSource.KubeApi ? "churn-kube" : "churn";
 
@@ -43,8 +44,15 @@ public sealed class ChurnScenario(MeshSource source) : IScenario
         result.Add("fleet_initial_sync_ms", Math.Round(await EndToEnd.SyncFleetAsync(fleet, shape.AddressResources, cancellationToken).ConfigureAwait(false)));
 
         await server.ArmStagesAsync(cancellationToken).ConfigureAwait(false);
-        await server.ResetSinkAsync(cancellationToken).ConfigureAwait(false);
         fleet.Tracking = true;
+
+        // Warm-up, not counted: the first changes take the server's and clients' cold paths (JIT, first activations).
+        var warmUp = await churn.RunAsync(perSecond, WarmUp, cancellationToken).ConfigureAwait(false);
+        await DrainAsync(tracker, cancellationToken).ConfigureAwait(false);
+        var firstMeasured = tracker.Changes.Count;
+        result.Add("warm_up_changes", warmUp.Changes);
+
+        await server.ResetSinkAsync(cancellationToken).ConfigureAwait(false);
         var before = await server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
         var clientCpuBefore = ProcessSnapshot.Take().CpuTime;
         var started = Stopwatch.GetTimestamp();
@@ -54,16 +62,11 @@ public sealed class ChurnScenario(MeshSource source) : IScenario
         var run = await churn.RunAsync(perSecond, duration, cancellationToken).ConfigureAwait(false);
         await sampling.CancelAsync().ConfigureAwait(false);
         var samples = await inFlight.ConfigureAwait(false);
-        var drainStarted = Stopwatch.GetTimestamp();
-        while (tracker.Pending > 0 && Stopwatch.GetElapsedTime(drainStarted) < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-        }
-        var drainMs = Stopwatch.GetElapsedTime(drainStarted).TotalMilliseconds;
+        var drainMs = await DrainAsync(tracker, cancellationToken).ConfigureAwait(false);
         var after = await server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
         var clientCpu = ProcessSnapshot.Take().CpuTime - clientCpuBefore;
 
-        var changes = tracker.Changes.OrderBy(c => c.Marker).ToList();
+        var changes = tracker.Changes.Skip(firstMeasured).OrderBy(c => c.Marker).ToList();
         var delivered = changes.Where(c => c.Delivered).ToList();
         var all = LatencySummary.Of(delivered.Select(c => c.AllClientsMs));
         var each = LatencySummary.Of(delivered.SelectMany(c => c.PerClientMs()));
@@ -71,8 +74,9 @@ public sealed class ChurnScenario(MeshSource source) : IScenario
         var serverCpuPerChange = (after.CpuMs - before.CpuMs) / 1000 / run.Changes;
         var third = samples.Count / 3;
 
+        var counts = changes.GroupBy(c => c.Kind).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
         result.Add("changes", run.Changes).Add("achieved_per_second", Math.Round(run.AchievedPerSecond, 1)).Add("largest_catch_up_burst", run.LargestBurst)
-            .Add("changes_by_kind", churn.Counts).Add("undelivered", lag.Undelivered).Add("drain_ms", Math.Round(drainMs))
+            .Add("changes_by_kind", counts).Add("undelivered", lag.Undelivered).Add("drain_ms", Math.Round(drainMs))
             .Add("all_clients", all).Add("each_client", each)
             .Add("first_third_all_clients", lag.FirstThird).Add("last_third_all_clients", lag.LastThird)
             .Add("lag_slope_ms_per_s", lag.SlopeMsPerSecond).Add("lag_growing", lag.Growing)
@@ -84,7 +88,7 @@ public sealed class ChurnScenario(MeshSource source) : IScenario
             .Add("clients_cpu_s_per_change", Math.Round(clientCpu.TotalSeconds / run.Changes, 5))
             .Add("source_deliveries", after.Sink.Calls).Add("source_changes_delivered", after.Sink.Changes)
             .Add("source_busy_ms", Math.Round(after.Sink.BusyMs));
-        foreach (var kind in churn.Counts.Keys.Order(StringComparer.Ordinal))
+        foreach (var kind in counts.Keys)
         {
             result.Add($"all_clients_{kind}", LatencySummary.Of(delivered.Where(c => c.Kind == kind).Select(c => c.AllClientsMs)));
         }
@@ -97,6 +101,17 @@ public sealed class ChurnScenario(MeshSource source) : IScenario
             $"(p99 first third {lag.FirstThird.P99:0.#}, last {lag.LastThird.P99:0.#} ms); server {serverCpuPerChange * 1000:0.##} CPU ms per change" +
             (breakdown is null ? string.Empty : $"; {breakdown}");
         return result;
+    }
+
+    /// <summary>Waits (up to 30 s) until every client holds every change; returns how long that took.</summary>
+    private static async Task<double> DrainAsync(PropagationTracker tracker, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (tracker.Pending > 0 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 
     /// <summary>Changes written but not yet held by every client, once a second while the churn runs.</summary>

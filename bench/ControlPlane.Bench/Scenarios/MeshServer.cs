@@ -56,7 +56,8 @@ public sealed class MeshServer : IAsyncDisposable
             string[] sourceArgs;
             if (source == MeshSource.KubeApi)
             {
-                cluster = await KubeApiServerDouble.StartAsync("bench").ConfigureAwait(false);
+                // A cluster with Istio installed serves its CRDs (and the informers then list them).
+                cluster = await KubeApiServerDouble.StartAsync("bench", ApiResource.CustomResources).ConfigureAwait(false);
                 bytes = Load(cluster, mesh);
                 sourceArgs = ["--kubeconfig", cluster.WriteKubeconfig(scratch.Path)];
             }
