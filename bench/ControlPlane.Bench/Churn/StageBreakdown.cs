@@ -8,15 +8,18 @@ namespace ControlPlane.Bench.Churn;
 /// handed it to the grains (file watch, re-read, diff); <c>build</c> = grains built and published it, the
 /// silo's hub got and committed it (hub debounce included); <c>push</c> = commit → the last client had it.
 /// Changes the server merged with a later one of the same resource have no stages of their own and are
-/// left out (<see cref="Matched"/> counts the others).
+/// left out (<see cref="Matched"/> counts the others). <see cref="Spans"/> keeps, per matched change, when it
+/// was written and when the hub committed it: the server's backlog at any moment is the spans open then.
 /// </summary>
-public sealed record StageBreakdown(int Matched, LatencySummary Source, LatencySummary Build, LatencySummary Push)
+public sealed record StageBreakdown(int Matched, LatencySummary Source, LatencySummary Build, LatencySummary Push,
+    IReadOnlyList<(long WrittenAt, long CommittedAt)> Spans)
 {
     public static StageBreakdown Of(IEnumerable<TrackedChange> changes, IReadOnlyList<StageEvent> events)
     {
         var byName = events.GroupBy(e => e.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(e => e.At).ToList(), StringComparer.Ordinal);
         List<double> source = [], build = [], push = [];
+        var spans = new List<(long, long)>();
         foreach (var change in changes)
         {
             if (!change.Delivered || change.WrittenAt == 0 || !byName.TryGetValue(change.ResourceName, out var list))
@@ -35,8 +38,23 @@ public sealed record StageBreakdown(int Matched, LatencySummary Source, LatencyS
             source.Add(TrackedChange.Milliseconds(change.WrittenAt, sink));
             build.Add(TrackedChange.Milliseconds(sink, committed));
             push.Add(TrackedChange.Milliseconds(committed, change.SeenAt.Max()));
+            spans.Add((change.WrittenAt, committed));
         }
-        return new StageBreakdown(source.Count, LatencySummary.Of(source), LatencySummary.Of(build), LatencySummary.Of(push));
+        return new StageBreakdown(source.Count, LatencySummary.Of(source), LatencySummary.Of(build), LatencySummary.Of(push), spans);
+    }
+
+    /// <summary>Changes written but not yet committed by the hub at <paramref name="at"/>.</summary>
+    public int ServerBacklogAt(long at)
+    {
+        var open = 0;
+        foreach (var (written, committed) in Spans)
+        {
+            if (written <= at && committed > at)
+            {
+                open++;
+            }
+        }
+        return open;
     }
 
     /// <summary>Adds <c>stage_&lt;name&gt;_p50_ms</c> and the rest to a result.</summary>

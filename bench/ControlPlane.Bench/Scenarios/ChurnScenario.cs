@@ -93,6 +93,20 @@ public sealed class ChurnScenario(MeshSource source) : IScenario
             result.Add($"all_clients_{kind}", LatencySummary.Of(delivered.Where(c => c.Kind == kind).Select(c => c.AllClientsMs)));
         }
         var breakdown = await EndToEnd.AddFleetFiguresAsync(result, fleet, server, clockShared, delivered, cancellationToken).ConfigureAwait(false);
+        if (breakdown is not null)
+        {
+            // The server's own backlog (written, not yet committed by the hub), every 100 ms of the run.
+            var step = Stopwatch.Frequency / 10;
+            var backlog = new List<int>();
+            for (var at = started; at < started + (long)(run.Elapsed.TotalSeconds * Stopwatch.Frequency); at += step)
+            {
+                backlog.Add(breakdown.ServerBacklogAt(at));
+            }
+            var backlogThird = backlog.Count / 3;
+            result.Add("server_backlog_first_third_mean", backlogThird == 0 ? 0 : Math.Round(backlog.Take(backlogThird).Average(), 2))
+                .Add("server_backlog_last_third_mean", backlogThird == 0 ? 0 : Math.Round(backlog.Skip(backlog.Count - backlogThird).Average(), 2))
+                .Add("server_backlog_max", backlog.Count == 0 ? 0 : backlog.Max());
+        }
         result.Target("all_clients_p99_ms", all.P99, AllClientsP99Target)
             .Target("lag_growing", lag.Growing ? 1 : 0, 0)
             .Target("version_mismatches", fleet.VersionMismatches, 0);

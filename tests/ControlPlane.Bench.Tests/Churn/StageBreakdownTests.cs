@@ -54,4 +54,23 @@ public sealed class StageBreakdownTests
 
         Assert.Equal((10, 10, 10), (breakdown.Source.P50, breakdown.Build.P50, breakdown.Push.P50));
     }
+
+    [Fact]
+    public void ServerBacklogAt_ChangesWrittenButNotCommitted_AreCounted()
+    {
+        var tracker = new PropagationTracker(1);
+        var events = new List<StageEvent>();
+        for (var i = 1; i <= 3; i++)
+        {
+            var change = tracker.Expect(i, ChurnKinds.PodUpdate, $"pod-{i}");
+            tracker.MarkWritten(change, i * 100 * Ms);
+            events.Add(new($"pod-{i}", i, Stages.Sink, (i * 100 + 5) * Ms));
+            events.Add(new($"pod-{i}", i, Stages.Committed, (i * 100 + 150) * Ms));
+            tracker.ObserveUpdate(0, $"pod-{i}", i, (i * 100 + 160) * Ms);
+        }
+
+        var breakdown = StageBreakdown.Of(tracker.Changes, events);
+
+        Assert.Equal([0, 1, 2, 1, 0], new[] { 50, 120, 300, 400, 500 }.Select(ms => breakdown.ServerBacklogAt(ms * Ms)));
+    }
 }
