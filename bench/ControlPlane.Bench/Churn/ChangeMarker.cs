@@ -1,5 +1,6 @@
 using System.Globalization;
 using ControlPlane.Ambient.Model;
+using Authorization = Istio.Security.Authorization;
 using Istio.Workload;
 
 namespace ControlPlane.Bench.Churn;
@@ -8,8 +9,10 @@ namespace ControlPlane.Bench.Churn;
 /// How a change carries its sequence number end to end, so propagation is measured without guessing
 /// clocks: a pod gets label <c>service.istio.io/canonical-revision: c&lt;seq&gt;</c>, which istiod (and we)
 /// copy into <c>Workload.canonical_revision</c>; a Service gets its <c>grpc</c> port's target port set to
-/// <c>20000 + seq</c>, which shows in <c>Service.ports</c>. A client reads the number back from a
-/// sample-decoded Address; the server side reads it from the object.
+/// <c>20000 + seq</c>, which shows in <c>Service.ports</c>; an AuthorizationPolicy gets port
+/// <c>20000 + seq</c> added to its rule's <c>to.operation.ports</c>, which shows in the Authorization's
+/// <c>destination_ports</c>. A client reads the number back from a sample-decoded resource; the server side
+/// reads it from the object.
 /// </summary>
 public static class ChangeMarker
 {
@@ -55,6 +58,29 @@ public static class ChangeMarker
         }
     }
 
+    /// <summary>The marker an Authorization carries, or -1.</summary>
+    public static long Read(Authorization authorization)
+    {
+        long marker = -1;
+        foreach (var group in authorization.Groups)
+        {
+            foreach (var rules in group.Rules)
+            {
+                foreach (var match in rules.Matches)
+                {
+                    foreach (var port in match.DestinationPorts)
+                    {
+                        if (port >= TargetPortBase)
+                        {
+                            marker = Math.Max(marker, port - TargetPortBase);
+                        }
+                    }
+                }
+            }
+        }
+        return marker;
+    }
+
     /// <summary>The marker a source object carries (as the config-directory source delivered it), or -1.</summary>
     public static long Read(IMeshObject obj)
     {
@@ -71,6 +97,22 @@ public static class ChangeMarker
                     }
                 }
                 return -1;
+            case AuthorizationPolicy policy:
+                long marker = -1;
+                foreach (var rule in policy.Rules)
+                {
+                    foreach (var operation in rule.To)
+                    {
+                        foreach (var port in operation.Ports)
+                        {
+                            if (int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= TargetPortBase)
+                            {
+                                marker = Math.Max(marker, number - TargetPortBase);
+                            }
+                        }
+                    }
+                }
+                return marker;
             default:
                 return -1;
         }

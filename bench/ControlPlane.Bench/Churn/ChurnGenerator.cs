@@ -7,7 +7,7 @@ namespace ControlPlane.Bench.Churn;
 /// Makes changes to a generated mesh through an <see cref="IChurnTarget"/>, at a set rate, and registers
 /// each with a <see cref="PropagationTracker"/> (marker = the change's sequence number, carried by the
 /// object) and timestamps it once the source can see it. Updates cycle through the churnable pods and
-/// Services (those in files of their own) in a shuffled order, so one object is rarely changed twice in
+/// Services and namespaces' ALLOW policies (those in files of their own) in a shuffled order, so one object is rarely changed twice in
 /// quick succession; creates add pods to random Deployments, deletes remove the oldest created one once
 /// every client holds it (a pod deleted before anyone saw it would be a change nobody can observe).
 /// Deterministic for a seed.
@@ -21,6 +21,7 @@ public sealed class ChurnGenerator
     private readonly Random _random;
     private readonly PodPlan[] _pods;
     private readonly ServicePlan[] _services;
+    private readonly PolicyPlan[] _policies;
     private readonly Queue<(PodPlan Pod, TrackedChange Created)> _created = new();
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly string _cluster;
@@ -28,6 +29,7 @@ public sealed class ChurnGenerator
     private int _nextPod;
     private int _nextUpdate;
     private int _nextServiceUpdate;
+    private int _nextPolicyUpdate;
     private long _marker;
 
     public ChurnGenerator(MeshGenerator mesh, IChurnTarget target, PropagationTracker tracker, ChurnMix? mix = null, int seed = 1,
@@ -42,12 +44,14 @@ public sealed class ChurnGenerator
         _domainSuffix = domainSuffix;
         _pods = [.. Enumerable.Range(0, mesh.Shape.Pods).Where(mesh.Shape.IsChurnable).Select(mesh.Pod)];
         _services = [.. Enumerable.Range(0, mesh.Shape.Services).Where(mesh.Shape.IsChurnable).Select(mesh.Service)];
+        _policies = [.. Enumerable.Range(0, mesh.Shape.Namespaces).Where(mesh.Shape.IsChurnable).Select(mesh.Policy)];
         if (_pods.Length == 0)
         {
             throw new ArgumentException($"the mesh has no churnable pods (shape {mesh.Shape}, ChurnEvery {mesh.Shape.ChurnEvery})", nameof(mesh));
         }
         _random.Shuffle(_pods);
         _random.Shuffle(_services);
+        _random.Shuffle(_policies);
         _nextPod = mesh.Shape.Pods;
     }
 
@@ -72,7 +76,11 @@ public sealed class ChurnGenerator
         {
             return _created.TryPeek(out var oldest) && oldest.Created.Delivered ? DeletePod() : UpdatePod();
         }
-        return _services.Length > 0 ? UpdateService() : UpdatePod();
+        if ((draw -= _mix.ServiceUpdates) < 0)
+        {
+            return _services.Length > 0 ? UpdateService() : UpdatePod();
+        }
+        return _policies.Length > 0 ? UpdatePolicy() : UpdatePod();
     }
 
     /// <summary>Relabels the next churnable pod (its canonical revision carries the marker).</summary>
@@ -112,6 +120,15 @@ public sealed class ChurnGenerator
         var name = $"{service.Namespace}/{service.Name}.{service.Namespace}.svc.{_domainSuffix}";
         return Make(ChurnKinds.ServiceUpdate, name, marker, removal: false,
             () => _target.Apply(new ChurnObject("service", service.Namespace, service.Name), ManifestYaml.Service(service, marker)));
+    }
+
+    /// <summary>Edits the next churnable namespace's ALLOW policy (an added port carries the marker).</summary>
+    public TrackedChange UpdatePolicy()
+    {
+        var policy = _policies[_nextPolicyUpdate++ % _policies.Length];
+        var marker = NextMarker();
+        return Make(ChurnKinds.PolicyUpdate, policy.ResourceName, marker, removal: false,
+            () => _target.Apply(new ChurnObject("policy", policy.Namespace, policy.Name), ManifestYaml.Policy(policy, marker)));
     }
 
     /// <summary>

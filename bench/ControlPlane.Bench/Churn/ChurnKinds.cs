@@ -7,4 +7,5 @@ public static class ChurnKinds
     public const string PodCreate = "pod-create";
     public const string PodDelete = "pod-delete";
     public const string ServiceUpdate = "service-update";
+    public const string PolicyUpdate = "policy-update";
 }

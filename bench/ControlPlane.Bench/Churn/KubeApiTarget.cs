@@ -19,6 +19,7 @@ public sealed class KubeApiTarget(KubeApiServerDouble cluster) : IChurnTarget
         {
             "pod" => ApiResource.Pods,
             "service" => ApiResource.Services,
+            "policy" => ApiResource.AuthorizationPolicies,
             _ => throw new ArgumentException($"cannot delete a {obj.Kind}", nameof(obj)),
         };
         cluster.Delete(resource, obj.Namespace, obj.Name);

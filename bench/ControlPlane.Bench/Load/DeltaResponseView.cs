@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Hashing;
 using System.Text;
 using Envoy.Service.Discovery.V3;
+using Authorization = Istio.Security.Authorization;
 using Istio.Workload;
 
 namespace ControlPlane.Bench.Load;
@@ -108,10 +109,15 @@ public sealed class DeltaResponseView
     }
 
     /// <summary>Decodes the Address inside resource <paramref name="index"/> (a sample: the load tool never decodes them all).</summary>
-    public Address DecodeAddress(int index)
+    public Address DecodeAddress(int index) => Address.Parser.ParseFrom(BodyAt(index));
+
+    /// <summary>Decodes the Authorization inside resource <paramref name="index"/>.</summary>
+    public Authorization DecodeAuthorization(int index) => Authorization.Parser.ParseFrom(BodyAt(index));
+
+    private ReadOnlySpan<byte> BodyAt(int index)
     {
         var (offset, length) = _resources[index];
-        return Address.Parser.ParseFrom(BodyOf(_payload.AsSpan(offset, length)));
+        return BodyOf(_payload.AsSpan(offset, length));
     }
 
     /// <summary>True when a resource of this name (UTF-8) is among the updated ones.</summary>

@@ -8,9 +8,9 @@ namespace ControlPlane.Bench.Load;
 /// <summary>
 /// N simulated ztunnels, one per node of the mesh (node id and metadata as ztunnel sends them), each on
 /// a delta ADS stream subscribing to Address and Authorization as ztunnel does, spread over several
-/// HTTP/2 connections. Every client checks that a sample of what it receives carries the right content
-/// hash as its version; while <see cref="Tracking"/>, it also looks for the resources a
-/// <see cref="PropagationTracker"/> waits for, decodes those and reports the marker they carry.
+/// HTTP/2 connections. Every client checks that a sample of the Address resources it receives carries the
+/// right content hash as its version; while <see cref="Tracking"/>, it also looks for the resources a
+/// <see cref="PropagationTracker"/> waits for (of either type), decodes those and reports the marker they carry.
 /// </summary>
 public sealed class ZtunnelFleet : IAsyncDisposable
 {
@@ -77,11 +77,13 @@ public sealed class ZtunnelFleet : IAsyncDisposable
 
     private void OnResponse(LightDeltaClient client, DeltaResponseView view)
     {
-        if (view.TypeUrl != TypeUrls.Address)
+        var isAddress = view.TypeUrl == TypeUrls.Address;
+        if (!isAddress && view.TypeUrl != TypeUrls.Authorization)
         {
             return;
         }
-        for (var i = (VersionSampleEvery - client.Id % VersionSampleEvery) % VersionSampleEvery; i < view.ResourceCount; i += VersionSampleEvery)
+        // Address versions are content hashes (spec §1.5); istiod sends Authorization without one.
+        for (var i = (VersionSampleEvery - client.Id % VersionSampleEvery) % VersionSampleEvery; isAddress && i < view.ResourceCount; i += VersionSampleEvery)
         {
             CheckVersion(view, i);
         }
@@ -96,10 +98,18 @@ public sealed class ZtunnelFleet : IAsyncDisposable
             {
                 continue;
             }
-            var address = view.DecodeAddress(i);
             Interlocked.Increment(ref _decoded);
-            CheckVersion(view, i);
-            tracker.ObserveUpdate(client.Id, name, ChangeMarker.Read(address), view.ReceivedAt);
+            long marker;
+            if (isAddress)
+            {
+                CheckVersion(view, i);
+                marker = ChangeMarker.Read(view.DecodeAddress(i));
+            }
+            else
+            {
+                marker = ChangeMarker.Read(view.DecodeAuthorization(i));
+            }
+            tracker.ObserveUpdate(client.Id, name, marker, view.ReceivedAt);
         }
         for (var i = 0; i < view.RemovedCount; i++)
         {

@@ -7,7 +7,8 @@ namespace ControlPlane.Bench.Mesh;
 /// <summary>
 /// Kubernetes YAML of generated objects, shaped like what a cluster holds for a Deployment's pods:
 /// labels (app, version, pod-template-hash), a ReplicaSet owner reference, named container ports that
-/// the Service's named target port resolves through, node, service account, IPs and Ready status.
+/// the Service's named target port resolves through, node, service account, IPs and Ready status; and
+/// AuthorizationPolicies as namespaces commonly have them.
 /// Values are plain tokens, so no YAML quoting is needed beyond the fixed strings.
 /// </summary>
 public static class ManifestYaml
@@ -126,6 +127,52 @@ public static class ManifestYaml
 
             """;
     }
+
+    /// <summary>
+    /// A workload-selector ALLOW policy: <paramref name="policy"/>'s target pods accept its caller's service
+    /// account on port 8080, and on the marker's port when <paramref name="marker"/> is set.
+    /// </summary>
+    public static string Policy(PolicyPlan policy, long? marker = null)
+    {
+        var markerPort = marker is { } m ? $", \"{ChangeMarker.TargetPort(m)}\"" : string.Empty;
+        return $"""
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata:
+              name: {policy.Name}
+              namespace: {policy.Namespace}
+            spec:
+              selector:
+                matchLabels:
+                  app: {policy.Target.Name}
+              action: ALLOW
+              rules:
+              - from:
+                - source:
+                    principals: ["cluster.local/ns/{policy.Namespace}/sa/{policy.Caller.Name}"]
+                to:
+                - operation:
+                    ports: ["8080"{markerPort}]
+
+            """;
+    }
+
+    /// <summary>A namespace-wide DENY policy refusing callers from a namespace named <c>untrusted</c>.</summary>
+    public static string DenyPolicy(string ns) =>
+        $"""
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata:
+          name: deny-untrusted
+          namespace: {ns}
+        spec:
+          action: DENY
+          rules:
+          - from:
+            - source:
+                namespaces: ["untrusted"]
+
+        """;
 
     /// <summary>Joins documents into one multi-document YAML text.</summary>
     public static void Append(StringBuilder text, string document)

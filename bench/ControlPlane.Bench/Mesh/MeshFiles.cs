@@ -5,7 +5,7 @@ namespace ControlPlane.Bench.Mesh;
 
 /// <summary>
 /// Writes a generated mesh as a config directory: <c>nodes.yaml</c>, one multi-document file per
-/// namespace (its Namespace, Services and pods), and each churnable object in a file of its own under
+/// namespace (its Namespace, policies, Services and pods), and each churnable object in a file of its own under
 /// <c>churn/&lt;namespace&gt;/</c>, so rewriting it does not make the source re-read a whole namespace.
 /// </summary>
 public static class MeshFiles

@@ -30,6 +30,17 @@ public sealed class MeshGenerator(MeshShape shape)
     public PodPlan Pod(int index, ServicePlan service) =>
         new(index, service, $"{service.Name}-{service.TemplateHash}-{Suffix(index)}", PodIp(index), NodeName(index / Shape.PodsPerNode % Shape.Nodes));
 
+    /// <summary>
+    /// Namespace <paramref name="ns"/>'s ALLOW policy: the first Service's pods accept the second's service
+    /// account (each namespace also has a namespace-wide DENY policy, see <see cref="ManifestYaml.DenyPolicy"/>).
+    /// </summary>
+    public PolicyPlan Policy(int ns)
+    {
+        var target = Service(ns * Shape.ServicesPerNamespace);
+        var caller = Service(ns * Shape.ServicesPerNamespace + Math.Min(1, Shape.ServicesPerNamespace - 1));
+        return new PolicyPlan(ns, target.Namespace, $"allow-{target.Name}", target, caller);
+    }
+
     public IEnumerable<ServicePlan> ServicesOf(int ns)
     {
         for (var i = 0; i < Shape.ServicesPerNamespace; i++)

@@ -17,13 +17,17 @@ public static class MeshManifests
     }
 
     /// <summary>
-    /// Namespace <paramref name="ns"/>: its Namespace, Services and pods. Churnable objects go to
+    /// Namespace <paramref name="ns"/>: its Namespace, policies, Services and pods. Churnable objects go to
     /// <paramref name="churnable"/> instead when one is given (to be kept apart, e.g. in files of their own).
     /// </summary>
     public static string Namespace(MeshGenerator mesh, int ns, Action<ChurnObject, string>? churnable = null)
     {
         var text = new StringBuilder(64 * 1024);
-        ManifestYaml.Append(text, ManifestYaml.Namespace(MeshGenerator.NamespaceName(ns)));
+        var name = MeshGenerator.NamespaceName(ns);
+        ManifestYaml.Append(text, ManifestYaml.Namespace(name));
+        ManifestYaml.Append(text, ManifestYaml.DenyPolicy(name));
+        var policy = mesh.Policy(ns);
+        Add(text, mesh.Shape.IsChurnable(ns), new ChurnObject("policy", policy.Namespace, policy.Name), ManifestYaml.Policy(policy), churnable);
         foreach (var service in mesh.ServicesOf(ns))
         {
             Add(text, mesh.Shape.IsChurnable(service.Index), new ChurnObject("service", service.Namespace, service.Name), ManifestYaml.Service(service), churnable);

@@ -3,7 +3,8 @@ namespace ControlPlane.Bench.Mesh;
 /// <summary>
 /// Size and layout of a generated mesh: namespaces of services, each service backed by one Deployment
 /// whose pods it selects, pods spread over nodes. <see cref="ChurnEvery"/>: every n-th pod and service
-/// lives in a file of its own, so the churn generator can rewrite it cheaply (0 = none).
+/// lives in a file of its own, so the churn generator can rewrite it cheaply (0 = none); so does the ALLOW
+/// policy of every n-th namespace.
 /// </summary>
 public sealed record MeshShape(int Namespaces, int ServicesPerNamespace, int PodsPerService, int PodsPerNode = 100, int ChurnEvery = 0)
 {
@@ -15,6 +16,9 @@ public sealed record MeshShape(int Namespaces, int ServicesPerNamespace, int Pod
 
     /// <summary>Address resources the mesh builds: one Workload per pod, one Service per service.</summary>
     public int AddressResources => Pods + Services;
+
+    /// <summary>Authorization resources: each namespace's ALLOW and DENY policies.</summary>
+    public int AuthorizationResources => Namespaces * 2;
 
     /// <summary>
     /// About <paramref name="pods"/> pods as 100 per namespace, 20 services per namespace and 5 pods per

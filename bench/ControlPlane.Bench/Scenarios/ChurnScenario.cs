@@ -41,7 +41,7 @@ public sealed class ChurnScenario(MeshSource source) : IScenario
         result.Add("source", churn.TargetName);
 
         await using var fleet = ZtunnelFleet.Start(server.XdsAddress, clients, shape.Nodes, tracker);
-        result.Add("fleet_initial_sync_ms", Math.Round(await EndToEnd.SyncFleetAsync(fleet, shape.AddressResources, cancellationToken).ConfigureAwait(false)));
+        result.Add("fleet_initial_sync_ms", Math.Round(await EndToEnd.SyncFleetAsync(fleet, shape, cancellationToken).ConfigureAwait(false)));
 
         await server.ArmStagesAsync(cancellationToken).ConfigureAwait(false);
         fleet.Tracking = true;

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using ControlPlane.Bench.Churn;
 using ControlPlane.Bench.Load;
+using ControlPlane.Bench.Mesh;
 using ControlPlane.Bench.Server;
+using ControlPlane.Xds;
 
 namespace ControlPlane.Bench.Scenarios;
 
@@ -16,17 +18,18 @@ public static class EndToEnd
     public static readonly string[] HostArgs = ["--ConfigDirectory:DebounceMilliseconds=0"];
 
     /// <summary>Starts a fleet and waits for every client's initial sync; returns how long that took.</summary>
-    public static async Task<double> SyncFleetAsync(ZtunnelFleet fleet, int expectedResources, CancellationToken cancellationToken)
+    public static async Task<double> SyncFleetAsync(ZtunnelFleet fleet, MeshShape shape, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await fleet.WaitInitialAsync(TimeSpan.FromMinutes(15), cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         foreach (var client in fleet.Clients)
         {
-            var initial = client.InitialResponses[Xds.TypeUrls.Address];
-            if (initial.Resources != expectedResources)
+            var initial = client.InitialResponses;
+            if (initial[TypeUrls.Address].Resources != shape.AddressResources || initial[TypeUrls.Authorization].Resources != shape.AuthorizationResources)
             {
-                throw new InvalidOperationException($"client {client.Id} got {initial.Resources} Address resources in its initial sync, expected {expectedResources}");
+                throw new InvalidOperationException($"client {client.Id} got {initial[TypeUrls.Address].Resources} Address and {initial[TypeUrls.Authorization].Resources} " +
+                    $"Authorization resources in its initial sync, expected {shape.AddressResources} and {shape.AuthorizationResources}");
             }
         }
         return elapsed;

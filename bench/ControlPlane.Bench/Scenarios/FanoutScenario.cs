@@ -34,7 +34,7 @@ public sealed class FanoutScenario : IScenario
         var churn = new ChurnGenerator(mesh.Mesh, mesh.ChurnTarget(), tracker);
 
         await using var fleet = ZtunnelFleet.Start(server.XdsAddress, clients, shape.Nodes, tracker);
-        var syncMs = await EndToEnd.SyncFleetAsync(fleet, shape.AddressResources, cancellationToken).ConfigureAwait(false);
+        var syncMs = await EndToEnd.SyncFleetAsync(fleet, shape, cancellationToken).ConfigureAwait(false);
         result.Add("fleet_initial_sync_ms", Math.Round(syncMs));
 
         await server.ArmStagesAsync(cancellationToken).ConfigureAwait(false);

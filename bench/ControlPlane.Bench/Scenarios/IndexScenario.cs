@@ -8,7 +8,7 @@ namespace ControlPlane.Bench.Scenarios;
 /// <summary>
 /// Index build: a cluster's worth of namespaces, Services and pods arrives through the config directory
 /// source (files moved into the watched directory of a running server whose nodes are already loaded);
-/// how long until the hub holds every Address resource, and what it costs in CPU, resident memory and
+/// how long until the hub holds every Address and Authorization resource, and what it costs in CPU, resident memory and
 /// managed heap (after a full GC, against the same process before the files arrived).
 /// </summary>
 public sealed class IndexScenario : IScenario
@@ -25,7 +25,7 @@ public sealed class IndexScenario : IScenario
         var mesh = new MeshGenerator(shape);
         var result = new ScenarioResult(Name, Description, settings)
             .Add("pods", shape.Pods).Add("services", shape.Services).Add("namespaces", shape.Namespaces).Add("nodes", shape.Nodes)
-            .Add("address_resources", shape.AddressResources);
+            .Add("address_resources", shape.AddressResources).Add("authorization_resources", shape.AuthorizationResources);
 
         using var scratch = new ScratchDirectory(Name);
         var directory = scratch.Sub("mesh");
@@ -44,7 +44,9 @@ public sealed class IndexScenario : IScenario
 
         var moved = Stopwatch.GetTimestamp();
         MeshFiles.MoveAll(staging, directory);
-        var reached = await server.WaitForResourcesAsync(TypeUrls.Address, shape.AddressResources, TimeSpan.FromMinutes(30), cancellationToken).ConfigureAwait(false);
+        var addresses = await server.WaitForResourcesAsync(TypeUrls.Address, shape.AddressResources, TimeSpan.FromMinutes(30), cancellationToken).ConfigureAwait(false);
+        var authorizations = await server.WaitForResourcesAsync(TypeUrls.Authorization, shape.AuthorizationResources, TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
+        var reached = addresses.ReachedAt > authorizations.ReachedAt ? addresses : authorizations;
         var built = await server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
         var after = await server.StatsAsync(collect: true, cancellationToken).ConfigureAwait(false);
 

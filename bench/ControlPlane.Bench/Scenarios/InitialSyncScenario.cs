@@ -52,9 +52,10 @@ public sealed class InitialSyncScenario : IScenario
                 await client.Initial.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
                 var responses = client.InitialResponses;
                 var address = responses[TypeUrls.Address];
-                if (address.Resources != shape.AddressResources)
+                if (address.Resources != shape.AddressResources || responses[TypeUrls.Authorization].Resources != shape.AuthorizationResources)
                 {
-                    throw new InvalidOperationException($"initial sync sent {address.Resources} Address resources, expected {shape.AddressResources}");
+                    throw new InvalidOperationException($"initial sync sent {address.Resources} Address and {responses[TypeUrls.Authorization].Resources} " +
+                        $"Authorization resources, expected {shape.AddressResources} and {shape.AuthorizationResources}");
                 }
                 responseBytes = responses.Values.Sum(r => r.Bytes);
                 if (i > 0)

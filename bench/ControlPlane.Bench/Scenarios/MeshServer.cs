@@ -9,7 +9,8 @@ namespace ControlPlane.Bench.Scenarios;
 
 /// <summary>
 /// A generated mesh fed to the control plane through one of its sources, and the control plane serving it
-/// in its own process: the fixture of the end-to-end scenarios. Started, it has built every Address resource.
+/// in its own process: the fixture of the end-to-end scenarios. Started, it has built every Address and
+/// Authorization resource.
 /// </summary>
 public sealed class MeshServer : IAsyncDisposable
 {
@@ -37,7 +38,7 @@ public sealed class MeshServer : IAsyncDisposable
 
     public long YamlBytes { get; }
 
-    /// <summary>From starting the server process until its hub held every Address resource.</summary>
+    /// <summary>From starting the server process until its hub held every resource.</summary>
     public double LoadMs { get; }
 
     /// <summary>
@@ -72,6 +73,7 @@ public sealed class MeshServer : IAsyncDisposable
             try
             {
                 await server.WaitForResourcesAsync(TypeUrls.Address, shape.AddressResources, TimeSpan.FromMinutes(20), cancellationToken).ConfigureAwait(false);
+                await server.WaitForResourcesAsync(TypeUrls.Authorization, shape.AuthorizationResources, TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
             }
             catch
             {

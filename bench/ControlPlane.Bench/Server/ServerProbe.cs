@@ -131,6 +131,7 @@ public sealed class ServerProbe
             {
                 Kinds.Pod => $"{key.Cluster}//Pod/{key.Namespace}/{key.Name}",
                 Kinds.Service => $"{key.Namespace}/{key.Name}.{key.Namespace}.svc.{_settings.DomainSuffix}",
+                Kinds.AuthorizationPolicy => $"{key.Namespace}/{key.Name}",
                 _ => null,
             };
             if (name is not null)
@@ -156,7 +157,8 @@ public sealed class ServerProbe
             List<StageEvent>? events = null;
             foreach (var change in batch.Changes)
             {
-                if (change.Key.TypeUrl != TypeUrls.Address || change.Key.Scope.Length != 0)
+                var isAddress = change.Key.TypeUrl == TypeUrls.Address;
+                if ((!isAddress && change.Key.TypeUrl != TypeUrls.Authorization) || change.Key.Scope.Length != 0 || change.Key.Level.Length != 0)
                 {
                     continue;
                 }
@@ -164,7 +166,9 @@ public sealed class ServerProbe
                 foreach (var name in change.Names)
                 {
                     var found = table.TryGet(name, out var resource);
-                    var marker = found ? ChangeMarker.Read(Address.Parser.ParseFrom(resource.Body)) : -1;
+                    var marker = !found ? -1
+                        : isAddress ? ChangeMarker.Read(Address.Parser.ParseFrom(resource.Body))
+                        : ChangeMarker.Read(Istio.Security.Authorization.Parser.ParseFrom(resource.Body));
                     if (marker >= 0 || !found)
                     {
                         (events ??= []).Add(new StageEvent(name, marker, Stages.Committed, at));

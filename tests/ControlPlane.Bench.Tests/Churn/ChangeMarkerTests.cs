@@ -1,6 +1,8 @@
 using ControlPlane.Bench.Churn;
 using ControlPlane.Bench.Mesh;
 using ControlPlane.Kubernetes.Manifests;
+using Istio.Security;
+using Address = Istio.Workload.Address;
 using Istio.Workload;
 
 namespace ControlPlane.Bench.Tests.Churn;
@@ -28,6 +30,18 @@ public sealed class ChangeMarkerTests
     }
 
     [Fact]
+    public void Read_AuthorizationWithMarkedPort_ReturnsMarker()
+    {
+        var authorization = new Authorization
+        {
+            Groups = { new Group { Rules = { new Rules { Matches = { new Match { DestinationPorts = { 8080, 20_031 } } } } } } },
+        };
+
+        Assert.Equal(31, ChangeMarker.Read(authorization));
+        Assert.Equal(-1, ChangeMarker.Read(new Authorization()));
+    }
+
+    [Fact]
     public void TargetPort_BeyondPortRange_Throws() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => ChangeMarker.TargetPort(ChangeMarker.MaxMarker + 1));
 
@@ -37,10 +51,11 @@ public sealed class ChangeMarkerTests
         var mesh = new MeshGenerator(MeshShape.ForPods(100));
         var service = mesh.Service(3);
         var pod = mesh.Pod(7);
-        var yaml = ManifestYaml.Pod(pod, marker: 123) + "---\n" + ManifestYaml.Service(service, marker: 456) + "---\n" + ManifestYaml.Pod(mesh.Pod(8));
+        var yaml = string.Join("---\n", ManifestYaml.Pod(pod, marker: 123), ManifestYaml.Service(service, marker: 456), ManifestYaml.Pod(mesh.Pod(8)),
+            ManifestYaml.Policy(mesh.Policy(0), marker: 789), ManifestYaml.Policy(mesh.Policy(0)));
 
         var objects = ManifestReader.Read("churn.yaml", yaml, "Kubernetes").Select(d => d.Object!).ToList();
 
-        Assert.Equal([123L, 456L, -1L], objects.Select(ChangeMarker.Read));
+        Assert.Equal([123L, 456L, -1L, 789L, -1L], objects.Select(ChangeMarker.Read));
     }
 }

@@ -59,6 +59,21 @@ public sealed class ChurnGeneratorTests
     }
 
     [Fact]
+    public void UpdatePolicy_WritesTheMarkerAsAnAllowedPort()
+    {
+        var target = new RecordingTarget();
+        var churn = new ChurnGenerator(_mesh, target, new PropagationTracker(1));
+
+        var change = churn.UpdatePolicy();
+
+        var (obj, yaml) = Assert.Single(target.Applied);
+        Assert.Equal("policy", obj.Kind);
+        Assert.Contains($"\"{ChangeMarker.TargetPort(change.Marker)}\"", yaml, StringComparison.Ordinal);
+        Assert.Equal($"{obj.Namespace}/{obj.Name}", change.ResourceName);
+        Assert.Equal(ChurnKinds.PolicyUpdate, change.Kind);
+    }
+
+    [Fact]
     public async Task RunAsync_ShortRun_MakesRateTimesDuration()
     {
         var target = new RecordingTarget();

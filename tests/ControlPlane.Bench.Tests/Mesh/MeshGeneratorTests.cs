@@ -41,12 +41,29 @@ public sealed class MeshGeneratorTests
         var documents = Directory.EnumerateFiles(scratch.Path, "*.yaml", SearchOption.AllDirectories)
             .SelectMany(f => ManifestReader.Read(f, File.ReadAllText(f), "Kubernetes")).ToList();
 
-        Assert.Equal(2 + 200 / 10 + 40 / 10, files);
+        // Two namespace files; churnable pods, services and namespace 0's ALLOW policy in files of their own.
+        Assert.Equal(2 + 200 / 10 + 40 / 10 + 1, files);
         Assert.All(documents, d => Assert.Null(d.Error));
         var objects = documents.Select(d => d.Object).OfType<IMeshObject>().ToList();
         Assert.Equal(2, objects.OfType<KubeNamespace>().Count());
         Assert.Equal(40, objects.OfType<KubeService>().Count());
         Assert.Equal(200, objects.OfType<Pod>().Count());
+        Assert.Equal(4, objects.OfType<AuthorizationPolicy>().Count());
+    }
+
+    [Fact]
+    public void Policy_ReadByTheManifestReader_SelectsItsTargetAndAdmitsItsCaller()
+    {
+        var mesh = new MeshGenerator(MeshShape.ForPods(100));
+        var plan = mesh.Policy(0);
+
+        var policy = Assert.IsType<AuthorizationPolicy>(ManifestReader.Read("policy.yaml", ManifestYaml.Policy(plan), "Kubernetes").Single().Object);
+
+        Assert.Equal(plan.Target.Name, policy.Selector.Get("app"));
+        Assert.Equal("ALLOW", policy.Action);
+        var rule = Assert.Single(policy.Rules);
+        Assert.Equal([$"cluster.local/ns/{plan.Namespace}/sa/{plan.Caller.Name}"], Assert.Single(rule.From).Principals);
+        Assert.Equal(["8080"], Assert.Single(rule.To).Ports);
     }
 
     [Fact]
