@@ -17,6 +17,7 @@ public static class ResultWriter
             ["description"] = result.Description,
             ["quick"] = result.Quick,
             ["at"] = result.At.ToString("O", CultureInfo.InvariantCulture),
+            ["elapsed_s"] = Math.Round((DateTimeOffset.UtcNow - result.At).TotalSeconds, 1),
             ["machine"] = new Dictionary<string, object>
             {
                 ["cores"] = Environment.ProcessorCount,
@@ -34,7 +35,7 @@ public static class ResultWriter
         var path = Path.Combine(directory, $"{result.At:yyyy-MM-dd}-{result.Scenario}{(result.Quick ? "-quick" : string.Empty)}.json");
         File.WriteAllText(path, text + "\n");
         output.WriteLine(text);
-        output.WriteLine($"{result.Summary} [load {string.Join(" ", result.LoadAtStart)}]");
+        output.WriteLine($"{result.Summary} [load {string.Join(" ", result.LoadAtStart)}; {document["elapsed_s"]} s]");
         foreach (var target in result.Targets)
         {
             output.WriteLine($"  target {target}");
