@@ -66,7 +66,6 @@ public sealed class FloorClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        _call.Dispose();
         try
         {
             await _reader.ConfigureAwait(false);
@@ -74,6 +73,8 @@ public sealed class FloorClient : IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or RpcException)
         {
         }
+        // Only now: disposing the call under a reader that is still in MoveNext makes it throw ObjectDisposedException.
+        _call.Dispose();
         _stop.Dispose();
     }
 }

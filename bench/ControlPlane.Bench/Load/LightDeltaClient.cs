@@ -208,7 +208,6 @@ public sealed class LightDeltaClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        _call.Dispose();
         try
         {
             await Task.WhenAll(_reader, _writer).ConfigureAwait(false);
@@ -216,6 +215,8 @@ public sealed class LightDeltaClient : IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or RpcException)
         {
         }
+        // Only now: disposing the call under a reader that is still in MoveNext makes it throw ObjectDisposedException.
+        _call.Dispose();
         _stop.Dispose();
     }
 }
