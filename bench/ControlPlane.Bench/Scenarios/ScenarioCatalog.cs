@@ -10,6 +10,7 @@ public static class ScenarioCatalog
         new ReconnectScenario(),
         new FanoutScenario(),
         new ChurnScenario(MeshSource.ConfigDirectory),
+        new ChurnScenario(MeshSource.KubeApi),
         new XdsInitialSyncScenario(),
         new XdsFanoutScenario(),
         new CaSigningScenario(),
