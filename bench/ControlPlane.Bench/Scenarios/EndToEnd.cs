@@ -35,6 +35,13 @@ public static class EndToEnd
         return elapsed;
     }
 
+    /// <summary>A full blocking GC in the server process and in this one (the clients' side).</summary>
+    public static async Task CollectAsync(ServerProcess server, CancellationToken cancellationToken)
+    {
+        await server.StatsAsync(collect: true, cancellationToken).ConfigureAwait(false);
+        ProcessSnapshot.Take(collect: true);
+    }
+
     /// <summary>Version checks and decodes of a fleet, plus the stage breakdown when the clocks can be compared.</summary>
     public static async Task<StageBreakdown?> AddFleetFiguresAsync(ScenarioResult result, ZtunnelFleet fleet, ServerProcess server, bool clockShared,
         IEnumerable<TrackedChange> changes, CancellationToken cancellationToken)

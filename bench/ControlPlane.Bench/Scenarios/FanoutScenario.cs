@@ -50,6 +50,7 @@ public sealed class FanoutScenario : IScenario
         {
             await RoundAsync(churn.UpdatePod()).ConfigureAwait(false);
         }
+        await EndToEnd.CollectAsync(server, cancellationToken).ConfigureAwait(false);
         var before = await server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
         var changes = new List<TrackedChange>(rounds);
         for (var round = 0; round < rounds; round++)
