@@ -44,7 +44,11 @@ public sealed class FloorServer : IAsyncDisposable
         var port = TestControlPlane.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddGrpc(o => o.MaxSendMessageSize = null);
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxSendMessageSize = null;
+            o.MaxReceiveMessageSize = null;
+        });
         builder.Services.AddSingleton<Streams>();
         builder.WebHost.ConfigureKestrel(k =>
         {

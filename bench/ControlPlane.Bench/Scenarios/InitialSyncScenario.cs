@@ -36,6 +36,7 @@ public sealed class InitialSyncScenario : IScenario
         {
             result.Add("server_load_ms", Math.Round(mesh.LoadMs)).Add("yaml_megabytes", ProcessSnapshot.Megabytes(mesh.YamlBytes));
             using var channels = new ChannelSet(mesh.Server.XdsAddress, 1);
+            var before = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i <= repeats; i++)
             {
                 await using var client = LightDeltaClient.Start(channels.For(0).CreateCallInvoker(), XdsNodes.Ztunnel(nodeName: MeshGenerator.NodeName(0)),
@@ -63,6 +64,12 @@ public sealed class InitialSyncScenario : IScenario
                     xds.Add(TrackedChange.Milliseconds(client.StartedAt, responses.Values.Max(r => r.At))); // the first run warms up
                 }
             }
+
+            var after = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
+            result.Add("server_gen2_gcs_per_sync", Math.Round((after.Gen2Collections - before.Gen2Collections) / (double)(repeats + 1), 2))
+                .Add("server_gc_pause_ms_per_sync", Math.Round((after.GcPauseMs - before.GcPauseMs) / (repeats + 1), 1))
+                .Add("server_cpu_ms_per_sync", Math.Round((after.CpuMs - before.CpuMs) / (repeats + 1)))
+                .Add("server_managed_heap_mb", ProcessSnapshot.Megabytes(after.ManagedHeapBytes));
 
             // The floor, in the server's process: a message of exactly the size the xDS server wrote, on a fresh stream each time.
             using var floorChannels = new ChannelSet(await mesh.Server.StartFloorAsync(responseBytes, cancellationToken).ConfigureAwait(false), 1);

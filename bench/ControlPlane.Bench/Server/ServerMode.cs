@@ -137,6 +137,7 @@ public static class ServerMode
             collect,
             GCSettings.IsServerGC,
             GC.CollectionCount(GC.MaxGeneration),
+            GC.GetTotalPauseDuration().TotalMilliseconds,
             hub.Version,
             tables,
             probe.Sink);

@@ -2,7 +2,7 @@ namespace ControlPlane.Bench.Server;
 
 /// <summary>
 /// The server process at one moment: CPU used so far, resident memory, managed heap (after a full
-/// blocking, compacting GC when asked), GC mode, the hub's tables and what the sources delivered.
+/// blocking, compacting GC when asked), GC mode, collections and total GC pause so far, the hub's tables and what the sources delivered.
 /// Timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks (CLOCK_MONOTONIC on Linux, shared
 /// with the benchmark process).
 /// </summary>
@@ -15,6 +15,7 @@ public sealed record ServerStats(
     bool Collected,
     bool ServerGc,
     int Gen2Collections,
+    double GcPauseMs,
     long HubVersion,
     IReadOnlyList<TableCount> Tables,
     SinkStats Sink);
