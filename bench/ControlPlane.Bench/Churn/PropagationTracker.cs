@@ -85,7 +85,8 @@ public sealed class PropagationTracker(int clients)
         Observe(client, resourceName, at, static _ => true);
 
     /// <summary>Completes when every client held <paramref name="change"/>.</summary>
-    public static Task WhenDelivered(TrackedChange change) => change.Done.Task;
+    public static Task WhenDeliveredAsync(TrackedChange change, CancellationToken cancellationToken) =>
+        change.Done.Task.WaitAsync(cancellationToken);
 
     private void Observe(int client, string resourceName, long at, Func<TrackedChange, bool> satisfies)
     {

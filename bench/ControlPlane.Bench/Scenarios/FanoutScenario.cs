@@ -41,7 +41,7 @@ public sealed class FanoutScenario : IScenario
         fleet.Tracking = true;
         async Task RoundAsync(TrackedChange change)
         {
-            await PropagationTracker.WhenDelivered(change).WaitAsync(TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+            await PropagationTracker.WhenDeliveredAsync(change, cancellationToken).WaitAsync(TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
 

@@ -82,7 +82,7 @@ public sealed class ReconnectScenario : IScenario
             await watcher.WaitInitialAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
             watcher.Tracking = true;
             var updates = Enumerable.Range(0, changed).Select(_ => churn.UpdatePod()).ToList();
-            await Task.WhenAll(updates.Select(PropagationTracker.WhenDelivered)).WaitAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(updates.Select(u => PropagationTracker.WhenDeliveredAsync(u, cancellationToken))).WaitAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         }
         var stale = await ReconnectAsync(invoker, node, types, held, 1, warmUp: false, cancellationToken).ConfigureAwait(false);
         result.Add("stale_changed_pods", changed).Add("stale_resent", stale.Resent).Add("stale_removed", stale.Removed)

@@ -21,7 +21,7 @@ public static class ServerMode
 {
     public const string Flag = "--serve";
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> hostArgs)
+    public static async Task<int> RunAsync(IReadOnlyList<string> hostArgs, CancellationToken cancellationToken)
     {
         var output = Console.Out;
         var writeGate = new Lock();
@@ -47,7 +47,7 @@ public static class ServerMode
 
         var running = new List<Task>();
         var floors = new List<FloorServer>();
-        while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } line)
+        while (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             ServerCommand command;
             try
@@ -71,7 +71,7 @@ public static class ServerMode
                 Reply(ControlChannel.FormatReply(command.Id, floor.Address.Port));
                 continue;
             }
-            running.Add(HandleAsync(command, hub, probe, Reply));
+            running.Add(HandleAsync(command, hub, probe, Reply, cancellationToken));
         }
         await Task.WhenAll(running).ConfigureAwait(false);
         foreach (var floor in floors)
@@ -81,7 +81,7 @@ public static class ServerMode
         return 0;
     }
 
-    private static async Task HandleAsync(ServerCommand command, XdsHub hub, ServerProbe probe, Action<string> reply)
+    private static async Task HandleAsync(ServerCommand command, XdsHub hub, ServerProbe probe, Action<string> reply, CancellationToken cancellationToken)
     {
         try
         {
@@ -91,9 +91,20 @@ public static class ServerMode
                     reply(ControlChannel.FormatReply(command.Id, Stats(command.Collect, hub, probe)));
                     break;
                 case ServerVerbs.WaitResources:
-                    var wait = probe.WaitForCountAsync(command.TypeUrl ?? throw new FormatException("wait-resources needs a typeUrl"), command.Count);
-                    var reached = await Task.WhenAny(wait, Task.Delay(command.TimeoutMs)).ConfigureAwait(false) == wait;
-                    reply(ControlChannel.FormatReply(command.Id, new WaitResult(reached, reached ? await wait.ConfigureAwait(false) : 0, hub.GetTable(command.TypeUrl).Count)));
+                    var typeUrl = command.TypeUrl ?? throw new FormatException("wait-resources needs a typeUrl");
+                    using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    {
+                        timeout.CancelAfter(command.TimeoutMs);
+                        long reachedAt = 0;
+                        try
+                        {
+                            reachedAt = await probe.WaitForCountAsync(typeUrl, command.Count, timeout.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                        }
+                        reply(ControlChannel.FormatReply(command.Id, new WaitResult(reachedAt != 0, reachedAt, hub.GetTable(typeUrl).Count)));
+                    }
                     break;
                 case ServerVerbs.ResetSink:
                     probe.ResetSink();

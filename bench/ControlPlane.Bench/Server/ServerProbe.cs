@@ -70,7 +70,7 @@ public sealed class ServerProbe
     }
 
     /// <summary>Completes with the commit timestamp at which the table first holds <paramref name="count"/> resources.</summary>
-    public Task<long> WaitForCountAsync(string typeUrl, int count)
+    public Task<long> WaitForCountAsync(string typeUrl, int count, CancellationToken cancellationToken)
     {
         var hub = _hub;
         var waiter = (typeUrl, count, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -83,7 +83,7 @@ public sealed class ServerProbe
         {
             Release(hub, Stopwatch.GetTimestamp());
         }
-        return waiter.Item3.Task;
+        return waiter.Item3.Task.WaitAsync(cancellationToken);
     }
 
     internal void SinkStarted(IReadOnlyList<ObjectChange> changes, long at)

@@ -18,7 +18,7 @@ public sealed class PropagationTrackerTests
         tracker.ObserveUpdate(1, Pod, 5, 180);
 
         Assert.True(change.Delivered);
-        Assert.True(PropagationTracker.WhenDelivered(change).IsCompleted);
+        Assert.True(PropagationTracker.WhenDeliveredAsync(change, CancellationToken.None).IsCompletedSuccessfully);
         Assert.Equal(0, tracker.Pending);
         Assert.False(tracker.Tracks(Pod));
     }
