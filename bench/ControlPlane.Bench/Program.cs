@@ -1,5 +1,12 @@
 using ControlPlane.Bench;
 using ControlPlane.Bench.Scenarios;
+using ControlPlane.Bench.Server;
+
+// The server process a scenario starts: the host, answering on stdin/stdout.
+if (args.Length > 0 && args[0] == ServerMode.Flag)
+{
+    return await ServerMode.RunAsync(args[1..], CancellationToken.None);
+}
 
 // Usage: ControlPlane.Bench [--quick] [--scenario NAME]... [--results DIR] [--list]
 var quick = false;

@@ -14,6 +14,9 @@ public sealed class ScenarioResult(string scenario, string description, BenchSet
 
     public DateTimeOffset At { get; } = DateTimeOffset.UtcNow;
 
+    /// <summary>Load averages (1, 5, 15 min) when the scenario started: figures on a busy machine are noisy.</summary>
+    public double[] LoadAtStart { get; } = MachineLoad.Read();
+
     public string Summary { get; set; } = string.Empty;
 
     public List<KeyValuePair<string, object>> Figures { get; } = [];

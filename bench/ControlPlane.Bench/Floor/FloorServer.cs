@@ -44,7 +44,11 @@ public sealed class FloorServer : IAsyncDisposable
         var port = TestControlPlane.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddGrpc(o => o.MaxSendMessageSize = null);
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxSendMessageSize = null;
+            o.MaxReceiveMessageSize = null;
+        });
         builder.Services.AddSingleton<Streams>();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -91,6 +95,22 @@ public sealed class FloorServer : IAsyncDisposable
 
     private sealed class Service(Streams streams) : FloorService.FloorServiceBase
     {
+        private static readonly FloorChunk Empty = new();
+
+        public override async Task Echo(IAsyncStreamReader<FloorChunk> requestStream, IServerStreamWriter<FloorChunk> responseStream, ServerCallContext context)
+        {
+            try
+            {
+                while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+                {
+                    await responseStream.WriteAsync(Empty, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
         public override async Task Stream(FloorRequest request, IServerStreamWriter<FloorChunk> responseStream, ServerCallContext context)
         {
             var queue = Channel.CreateUnbounded<FloorChunk>(new UnboundedChannelOptions { SingleReader = true });

@@ -1,5 +1,9 @@
+using System.Diagnostics;
+using System.IO.Hashing;
 using System.Text;
 using Envoy.Service.Discovery.V3;
+using Authorization = Istio.Security.Authorization;
+using Istio.Workload;
 
 namespace ControlPlane.Bench.Load;
 
@@ -15,14 +19,17 @@ public sealed class DeltaResponseView
     private const int RemovedResourcesField = 6;
     private const int ResourceVersionField = 1;
     private const int ResourceNameField = 3;
+    private const int ResourceAnyField = 2;
+    private const int AnyValueField = 2;
 
     private readonly byte[] _payload;
     private readonly List<(int Offset, int Length)> _resources = [];
     private readonly List<(int Offset, int Length)> _removed = [];
 
-    private DeltaResponseView(byte[] payload)
+    private DeltaResponseView(byte[] payload, long receivedAt)
     {
         _payload = payload;
+        ReceivedAt = receivedAt;
         var reader = new WireReader(payload);
         var typeUrl = string.Empty;
         var nonce = string.Empty;
@@ -66,7 +73,52 @@ public sealed class DeltaResponseView
 
     public int Bytes => _payload.Length;
 
-    public static DeltaResponseView Parse(byte[] payload) => new(payload);
+    /// <summary>When the whole response had arrived (<see cref="Stopwatch"/> ticks).</summary>
+    public long ReceivedAt { get; }
+
+    public static DeltaResponseView Parse(byte[] payload) => new(payload, Stopwatch.GetTimestamp());
+
+    /// <summary>Name of updated resource <paramref name="index"/> (allocates a string).</summary>
+    public string ResourceName(int index)
+    {
+        var (offset, length) = _resources[index];
+        return Encoding.UTF8.GetString(NameOf(_payload.AsSpan(offset, length)));
+    }
+
+    public string RemovedName(int index)
+    {
+        var (offset, length) = _removed[index];
+        return Encoding.UTF8.GetString(_payload, offset, length);
+    }
+
+    /// <summary>
+    /// Checks that resource <paramref name="index"/>'s version is the content hash of its body, as the
+    /// server promises (XxHash64 of the encoded resource, lower-case hex), without decoding the body.
+    /// </summary>
+    public bool VersionMatchesBody(int index)
+    {
+        var (offset, length) = _resources[index];
+        var resource = _payload.AsSpan(offset, length);
+        Span<byte> expected = stackalloc byte[16];
+        var hash = XxHash64.HashToUInt64(BodyOf(resource));
+        if (!hash.TryFormat(expected, out var written, "x16") || written != 16)
+        {
+            return false;
+        }
+        return VersionOf(resource).SequenceEqual(expected);
+    }
+
+    /// <summary>Decodes the Address inside resource <paramref name="index"/> (a sample: the load tool never decodes them all).</summary>
+    public Address DecodeAddress(int index) => Address.Parser.ParseFrom(BodyAt(index));
+
+    /// <summary>Decodes the Authorization inside resource <paramref name="index"/>.</summary>
+    public Authorization DecodeAuthorization(int index) => Authorization.Parser.ParseFrom(BodyAt(index));
+
+    private ReadOnlySpan<byte> BodyAt(int index)
+    {
+        var (offset, length) = _resources[index];
+        return BodyOf(_payload.AsSpan(offset, length));
+    }
 
     /// <summary>True when a resource of this name (UTF-8) is among the updated ones.</summary>
     public bool ContainsResource(ReadOnlySpan<byte> utf8Name)
@@ -106,13 +158,20 @@ public sealed class DeltaResponseView
         return Resource.Parser.ParseFrom(_payload, offset, length);
     }
 
-    private static ReadOnlySpan<byte> NameOf(ReadOnlySpan<byte> resource)
+    private static ReadOnlySpan<byte> NameOf(ReadOnlySpan<byte> resource) => Field(resource, ResourceNameField);
+
+    private static ReadOnlySpan<byte> VersionOf(ReadOnlySpan<byte> resource) => Field(resource, ResourceVersionField);
+
+    /// <summary>The resource's body: the value of its Any.</summary>
+    private static ReadOnlySpan<byte> BodyOf(ReadOnlySpan<byte> resource) => Field(Field(resource, ResourceAnyField), AnyValueField);
+
+    private static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> message, int number)
     {
-        var reader = new WireReader(resource);
+        var reader = new WireReader(message);
         while (!reader.End)
         {
             var (field, wireType) = reader.ReadTag();
-            if (field == ResourceNameField && wireType == 2)
+            if (field == number && wireType == 2)
             {
                 return reader.ReadBytes();
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Envoy.Config.Core.V3;
 using Envoy.Service.Discovery.V3;
@@ -10,22 +11,25 @@ namespace ControlPlane.Bench.Load;
 /// A simulated ztunnel cheap enough to run a thousand of beside the server: opens a delta ADS stream,
 /// subscribes wildcard (with <c>initial_resource_versions</c> when reconnecting), ACKs every response as
 /// ztunnel does, and reads responses through <see cref="DeltaResponseView"/> without decoding resources.
-/// With <c>trackVersions</c> it also keeps name → version per type, for reconnect scenarios.
+/// With <c>trackVersions</c> it also keeps name → version per type, for reconnect scenarios. Requests are
+/// encoded before the call starts (<see cref="StartedAt"/>), so a timed reconnect does not count the
+/// client's own encoding of a large <c>initial_resource_versions</c>.
 /// </summary>
 public sealed class LightDeltaClient : IAsyncDisposable
 {
-    private static readonly Method<DeltaDiscoveryRequest, DeltaResponseView> DeltaMethod = new(
+    private static readonly Method<byte[], DeltaResponseView> DeltaMethod = new(
         MethodType.DuplexStreaming,
         "envoy.service.discovery.v3.AggregatedDiscoveryService",
         "DeltaAggregatedResources",
-        Marshallers.Create(static r => r.ToByteArray(), DeltaDiscoveryRequest.Parser.ParseFrom),
+        Marshallers.Create(static bytes => bytes, static bytes => bytes),
         new Marshaller<DeltaResponseView>(
             static (_, _) => throw new NotSupportedException("the load client only receives responses"),
             static context => DeltaResponseView.Parse(context.PayloadAsNewBuffer())));
 
-    private readonly AsyncDuplexStreamingCall<DeltaDiscoveryRequest, DeltaResponseView> _call;
-    private readonly Channel<DeltaDiscoveryRequest> _acks = Channel.CreateUnbounded<DeltaDiscoveryRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AsyncDuplexStreamingCall<byte[], DeltaResponseView> _call;
+    private readonly Channel<byte[]> _acks = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, TaskCompletionSource> _initial = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long At, int Resources, int Removed, int Bytes)> _initialResponses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, string>>? _versions;
     private readonly Action<LightDeltaClient, DeltaResponseView>? _onResponse;
     private readonly CancellationTokenSource _stop = new();
@@ -47,7 +51,6 @@ public sealed class LightDeltaClient : IAsyncDisposable
         Id = id;
         _onResponse = onResponse;
         _versions = trackVersions ? new(StringComparer.Ordinal) : null;
-        _call = invoker.AsyncDuplexStreamingCall(DeltaMethod, null, new CallOptions(cancellationToken: _stop.Token));
         for (var i = 0; i < typeUrls.Count; i++)
         {
             var request = new DeltaDiscoveryRequest { TypeUrl = typeUrls[i], Node = i == 0 ? node : null };
@@ -56,9 +59,13 @@ public sealed class LightDeltaClient : IAsyncDisposable
                 request.InitialResourceVersions.Add(held);
             }
             _initial[typeUrls[i]] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _acks.Writer.TryWrite(request);
+            var encoded = request.ToByteArray();
+            RequestBytes += encoded.Length;
+            _acks.Writer.TryWrite(encoded);
         }
         Initial = Task.WhenAll(_initial.Values.Select(t => t.Task));
+        StartedAt = Stopwatch.GetTimestamp();
+        _call = invoker.AsyncDuplexStreamingCall(DeltaMethod, null, new CallOptions(cancellationToken: _stop.Token));
         _writer = WriteAsync();
         _reader = ReadAsync();
     }
@@ -75,6 +82,26 @@ public sealed class LightDeltaClient : IAsyncDisposable
 
     public long BytesReceived => Interlocked.Read(ref _bytes);
 
+    /// <summary>When the call was started, after the initial requests were encoded (<see cref="Stopwatch"/> ticks).</summary>
+    public long StartedAt { get; }
+
+    /// <summary>Size of the encoded initial requests.</summary>
+    public long RequestBytes { get; }
+
+    /// <summary>
+    /// The first response of each subscribed type: when it arrived (<see cref="Stopwatch"/> ticks), its
+    /// resources, removals and bytes. Complete once <see cref="Initial"/> is.
+    /// </summary>
+    public IReadOnlyDictionary<string, (long At, int Resources, int Removed, int Bytes)> InitialResponses
+    {
+        get
+        {
+            lock (_initialResponses)
+            {
+                return new Dictionary<string, (long, int, int, int)>(_initialResponses, StringComparer.Ordinal);
+            }
+        }
+    }
     public static LightDeltaClient Start(
         CallInvoker invoker,
         Node node,
@@ -111,9 +138,13 @@ public sealed class LightDeltaClient : IAsyncDisposable
                     Track(view);
                 }
                 _onResponse?.Invoke(this, view);
-                _acks.Writer.TryWrite(new DeltaDiscoveryRequest { TypeUrl = view.TypeUrl, ResponseNonce = view.Nonce });
-                if (_initial.TryGetValue(view.TypeUrl, out var initial))
+                _acks.Writer.TryWrite(new DeltaDiscoveryRequest { TypeUrl = view.TypeUrl, ResponseNonce = view.Nonce }.ToByteArray());
+                if (_initial.TryGetValue(view.TypeUrl, out var initial) && !initial.Task.IsCompleted)
                 {
+                    lock (_initialResponses)
+                    {
+                        _initialResponses.TryAdd(view.TypeUrl, (view.ReceivedAt, view.ResourceCount, view.RemovedCount, view.Bytes));
+                    }
                     initial.TrySetResult();
                 }
             }
@@ -177,7 +208,6 @@ public sealed class LightDeltaClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        _call.Dispose();
         try
         {
             await Task.WhenAll(_reader, _writer).ConfigureAwait(false);
@@ -185,6 +215,8 @@ public sealed class LightDeltaClient : IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or RpcException)
         {
         }
+        // Only now: disposing the call under a reader that is still in MoveNext makes it throw ObjectDisposedException.
+        _call.Dispose();
         _stop.Dispose();
     }
 }

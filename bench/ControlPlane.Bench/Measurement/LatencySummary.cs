@@ -10,7 +10,7 @@ public sealed record LatencySummary(double P50, double P99, double Max, int Coun
         {
             return new LatencySummary(double.NaN, double.NaN, double.NaN, 0);
         }
-        return new LatencySummary(Rank(sorted, 0.50), Rank(sorted, 0.99), sorted[^1], sorted.Length);
+        return new LatencySummary(Rank(sorted, 0.50), Rank(sorted, 0.99), Math.Round(sorted[^1], 3), sorted.Length);
     }
 
     private static double Rank(double[] sorted, double quantile) =>

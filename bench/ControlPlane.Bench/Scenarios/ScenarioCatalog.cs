@@ -5,6 +5,12 @@ public static class ScenarioCatalog
 {
     public static IReadOnlyList<IScenario> All { get; } =
     [
+        new IndexScenario(),
+        new InitialSyncScenario(),
+        new ReconnectScenario(),
+        new FanoutScenario(),
+        new ChurnScenario(MeshSource.ConfigDirectory),
+        new ChurnScenario(MeshSource.KubeApi),
         new XdsInitialSyncScenario(),
         new XdsFanoutScenario(),
         new CaSigningScenario(),

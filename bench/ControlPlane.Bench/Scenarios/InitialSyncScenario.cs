@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using ControlPlane.Bench.Churn;
+using ControlPlane.Bench.Floor;
+using ControlPlane.Bench.Load;
+using ControlPlane.Bench.Mesh;
+using ControlPlane.Testing.Xds;
+using ControlPlane.Xds;
+
+namespace ControlPlane.Bench.Scenarios;
+
+/// <summary>
+/// End-to-end initial sync: a mesh built from the config directory; a fresh ztunnel stream subscribes
+/// (Address and Authorization, wildcard) and receives everything; against the floor, a bare gRPC stream
+/// receiving a message of the same size from the server's process, measured in the same run.
+/// </summary>
+public sealed class InitialSyncScenario : IScenario
+{
+    private const double RatioTarget = 1.5;
+
+    public string Name => "initial-sync";
+
+    public string Description => "a new ztunnel stream receives a mesh built from the config directory, against a bare gRPC floor";
+
+    public async Task<ScenarioResult> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var shape = MeshShape.ForPods(settings.Size(20_000, 100_000));
+        var repeats = settings.Size(3, 7);
+        var result = new ScenarioResult(Name, Description, settings)
+            .Add("pods", shape.Pods).Add("address_resources", shape.AddressResources).Add("repeats", repeats);
+
+        var xds = new List<double>();
+        var floorTimes = new List<double>();
+        var responseBytes = 0;
+        long mismatches = 0;
+        await using (var mesh = await MeshServer.StartAsync(Name, shape, MeshSource.ConfigDirectory, EndToEnd.HostArgs, cancellationToken).ConfigureAwait(false))
+        {
+            result.Add("server_load_ms", Math.Round(mesh.LoadMs)).Add("yaml_megabytes", ProcessSnapshot.Megabytes(mesh.YamlBytes));
+            using var channels = new ChannelSet(mesh.Server.XdsAddress, 1);
+            var before = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i <= repeats; i++)
+            {
+                await using var client = LightDeltaClient.Start(channels.For(0).CreateCallInvoker(), XdsNodes.Ztunnel(nodeName: MeshGenerator.NodeName(0)),
+                    [TypeUrls.Address, TypeUrls.Authorization], (client, view) =>
+                    {
+                        for (var r = client.Id; r < view.ResourceCount; r += ZtunnelFleet.VersionSampleEvery)
+                        {
+                            if (!view.VersionMatchesBody(r))
+                            {
+                                Interlocked.Increment(ref mismatches);
+                            }
+                        }
+                    }, id: i % ZtunnelFleet.VersionSampleEvery);
+                await client.Initial.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+                var responses = client.InitialResponses;
+                var address = responses[TypeUrls.Address];
+                if (address.Resources != shape.AddressResources || responses[TypeUrls.Authorization].Resources != shape.AuthorizationResources)
+                {
+                    throw new InvalidOperationException($"initial sync sent {address.Resources} Address and {responses[TypeUrls.Authorization].Resources} " +
+                        $"Authorization resources, expected {shape.AddressResources} and {shape.AuthorizationResources}");
+                }
+                responseBytes = responses.Values.Sum(r => r.Bytes);
+                if (i > 0)
+                {
+                    xds.Add(TrackedChange.Milliseconds(client.StartedAt, responses.Values.Max(r => r.At))); // the first run warms up
+                }
+            }
+
+            var after = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
+            result.Add("server_gen2_gcs_per_sync", Math.Round((after.Gen2Collections - before.Gen2Collections) / (double)(repeats + 1), 2))
+                .Add("server_gc_pause_ms_per_sync", Math.Round((after.GcPauseMs - before.GcPauseMs) / (repeats + 1), 1))
+                .Add("server_cpu_ms_per_sync", Math.Round((after.CpuMs - before.CpuMs) / (repeats + 1)))
+                .Add("server_managed_heap_mb", ProcessSnapshot.Megabytes(after.ManagedHeapBytes));
+
+            // The floor, in the server's process: a message of exactly the size the xDS server wrote, on a fresh stream each time.
+            using var floorChannels = new ChannelSet(await mesh.Server.StartFloorAsync(responseBytes, cancellationToken).ConfigureAwait(false), 1);
+            for (var i = 0; i <= repeats; i++)
+            {
+                var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var started = Stopwatch.GetTimestamp();
+                await using var client = FloorClient.Start(floorChannels.For(0), 0, (_, _) => received.TrySetResult(Stopwatch.GetTimestamp()));
+                var at = await received.Task.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
+                if (i > 0)
+                {
+                    floorTimes.Add(TrackedChange.Milliseconds(started, at));
+                }
+            }
+        }
+
+        var xdsSummary = LatencySummary.Of(xds);
+        var floorSummary = LatencySummary.Of(floorTimes);
+        var ratio = Math.Round(xdsSummary.P50 / floorSummary.P50, 2);
+        result.Add("response_bytes", responseBytes).Add("xds_sync", xdsSummary).Add("floor_sync", floorSummary).Add("ratio_p50", ratio)
+            .Add("version_mismatches", Interlocked.Read(ref mismatches))
+            .Target("ratio_p50", ratio, RatioTarget)
+            .Target("version_mismatches", Interlocked.Read(ref mismatches), 0);
+        result.Summary = $"{Name}: {shape.AddressResources} resources ({ProcessSnapshot.Megabytes(responseBytes)} MB) built from the config directory " +
+            $"to a new ztunnel stream in p50 {xdsSummary.P50:0.#} ms (floor {floorSummary.P50:0.#} ms, ratio {ratio})";
+        return result;
+    }
+}
