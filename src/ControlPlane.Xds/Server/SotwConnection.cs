@@ -19,17 +19,25 @@ internal sealed class SotwConnection(string id, string peer, XdsServices service
 
     protected override SotwTypeState CreateState(string typeUrl, ResourceTable table) => new(typeUrl, table);
 
-    protected override void Initialize(SotwTypeState state, DiscoveryRequest request) => ApplySubscription(state, request);
+    protected override void Initialize(SotwTypeState state, DiscoveryRequest request)
+    {
+        // An empty first request for a wildcard-capable type is the legacy wildcard (xDS spec).
+        state.LegacyWildcard = request.ResourceNames.Count == 0 && TypeUrls.IsWildcardCapable(state.TypeUrl);
+        ApplySubscription(state, request);
+    }
 
     /// <summary>
     /// Every request carries the whole subscription: it changed when the set of names (or wildcard)
-    /// differs. Compared as sets, so a client repeating a name is not answered on every ACK.
+    /// differs. Compared as sets, so a client repeating a name is not answered on every ACK. An empty list
+    /// is a wildcard only while the stream has sent nothing but empty lists for the type since its first
+    /// request; after names, it unsubscribes from everything.
     /// </summary>
     protected override bool ApplySubscription(SotwTypeState state, DiscoveryRequest request)
     {
         var names = request.ResourceNames;
         var star = names.Contains("*");
-        var wildcard = star || (names.Count == 0 && TypeUrls.IsWildcardCapable(state.TypeUrl));
+        state.LegacyWildcard &= names.Count == 0;
+        var wildcard = star || state.LegacyWildcard;
         var requested = new HashSet<string>(names, StringComparer.Ordinal);
         requested.Remove("*");
         if (wildcard == state.Wildcard && requested.SetEquals(state.Names))

@@ -8,6 +8,12 @@ internal sealed class SotwTypeState(string typeUrl, ResourceTable table) : TypeS
 {
     public string? SentVersionInfo { get; set; }
 
+    /// <summary>
+    /// The stream's requests for this type have all been empty, starting with the first (the legacy
+    /// wildcard of the xDS spec); cleared for good by the first request that names anything.
+    /// </summary>
+    public bool LegacyWildcard { get; set; }
+
     /// <summary>A committed change touched the subscribed set since the last response.</summary>
     public bool Changed { get; set; }
 

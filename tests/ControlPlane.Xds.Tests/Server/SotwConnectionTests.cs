@@ -62,6 +62,42 @@ public sealed class SotwConnectionTests(XdsServerFixture fixture) : IClassFixtur
         Assert.Equal(3, push.Resources.Count);
     }
 
+    [Fact]
+    public async Task EmptyNames_AfterNames_UnsubscribesFromEverything()
+    {
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Make(TypeUrls.Cluster, "x"), Make(TypeUrls.Cluster, "y"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = SotwAdsTestClient.Connect(channel, scope.Grpc());
+        await client.RequestAsync(TypeUrls.Cluster, "x");
+        var named = await client.ExpectAndAckAsync(TypeUrls.Cluster);
+
+        await client.RequestAsync(TypeUrls.Cluster);
+        var emptied = await client.ExpectAndAckAsync(TypeUrls.Cluster);
+        await scope.PublishAsync(Make(TypeUrls.Cluster, "z"));
+
+        Assert.Single(named.Resources);
+        Assert.Empty(emptied.Resources);
+        await client.ExpectNoResponseAsync();
+    }
+
+    [Fact]
+    public async Task EmptyNames_AfterAnEmptyFirstRequest_StaysAWildcard()
+    {
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Make(TypeUrls.Cluster, "x"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = SotwAdsTestClient.Connect(channel, scope.Grpc());
+        await client.RequestAsync(TypeUrls.Cluster);
+        await client.ExpectAndAckAsync(TypeUrls.Cluster);
+
+        await client.RequestAsync(TypeUrls.Cluster);
+        await scope.PublishAsync(Make(TypeUrls.Cluster, "y"));
+        var push = await client.ExpectAndAckAsync(TypeUrls.Cluster);
+
+        Assert.Equal(2, push.Resources.Count);
+    }
+
     [Theory]
     [InlineData(TypeUrls.RouteConfiguration)]
     [InlineData(TypeUrls.ClusterLoadAssignment)]
