@@ -17,6 +17,11 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 COPY examples/ /etc/controlplane/examples/
+# Outside Kubernetes the self-signed root is kept under XDG_DATA_HOME (controlplane/ca); the non-root user
+# owns it, and a volume mounted there keeps the root across restarts.
+ENV XDG_DATA_HOME=/var/lib/controlplane
+RUN mkdir -p /var/lib/controlplane && chown 1337:1337 /var/lib/controlplane
+VOLUME /var/lib/controlplane
 USER 1337:1337
 # 15010 plaintext xDS, 15012 secure xDS + CA, 8080 ready/debug, 15014 metrics (istiod's ports).
 EXPOSE 15010 15012 8080 15014
