@@ -14,7 +14,7 @@ namespace ControlPlane.Ca;
 /// cacerts directory holds a key; otherwise a self-signed root, kept in <c>istio-ca-secret</c> when
 /// running against Kubernetes and in a directory when not. Start-up fails with the reason when the
 /// material is missing, unreadable or inconsistent (and, since it takes the authenticators, when the
-/// token file is).
+/// token file is). A plugged-in CA is then watched and reloaded when its files change.
 /// </summary>
 public sealed partial class CaBootstrapper(
     CaProvider provider,
@@ -23,16 +23,20 @@ public sealed partial class CaBootstrapper(
     MeshSettings mesh,
     TimeProvider time,
     IEnumerable<IClusterClients> clusters,
+    ILoggerFactory loggers,
     ILogger<CaBootstrapper> logger) : IHostedService
 {
+    private PluggedInCaWatcher? _watcher;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         LogAuthenticators(authenticator.Names);
         IRootStore store;
+        PluggedInCaStore? pluggedIn = null;
         if (PluggedInCaStore.IsPresent(settings.CaCertsDirectory))
         {
-            store = new PluggedInCaStore(settings.CaCertsDirectory, time);
+            store = pluggedIn = new PluggedInCaStore(settings.CaCertsDirectory, time);
         }
         else if (clusters.FirstOrDefault() is { } kubernetes)
         {
@@ -48,6 +52,10 @@ public sealed partial class CaBootstrapper(
             var authority = new CertificateAuthority(material);
             provider.Set(authority);
             LogLoaded(authority.Source, authority.TrustedRoots.Count, authority.NotAfter);
+            if (pluggedIn is not null)
+            {
+                _watcher = new PluggedInCaWatcher(settings.CaCertsDirectory, pluggedIn, provider, time, loggers.CreateLogger<PluggedInCaWatcher>());
+            }
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.Security.Cryptography.CryptographicException)
         {
@@ -57,7 +65,13 @@ public sealed partial class CaBootstrapper(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_watcher is not null)
+        {
+            await _watcher.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mesh CA loaded: {Source}, {Roots} trusted root(s), signing certificate valid until {NotAfter:O}")]
     private partial void LogLoaded(string source, int roots, DateTimeOffset notAfter);

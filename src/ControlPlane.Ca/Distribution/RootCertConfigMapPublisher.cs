@@ -15,7 +15,8 @@ namespace ControlPlane.Ca.Distribution;
 /// In Kubernetes, keeps the ConfigMap <c>istio-ca-root-cert</c> (key <c>root-cert.pem</c>, label
 /// <c>istio.io/config=true</c>) current in every namespace of the local cluster, as istiod's namespace
 /// controller does: namespaces come from the same object changes the sources deliver to the grains; the
-/// ConfigMaps themselves are watched, so one that is edited or deleted is put back at once. Terminating
+/// ConfigMaps themselves are watched, so one that is edited or deleted is put back at once; when the CA is
+/// replaced (a reloaded plugged-in CA), every namespace gets the new roots. Terminating
 /// namespaces and Kubernetes' own (kube-public, kube-node-lease, local-path-storage) are skipped.
 /// </summary>
 public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObjectSink
@@ -35,6 +36,7 @@ public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObj
     private readonly Lock _gate = new();
     private readonly HashSet<string> _namespaces = new(StringComparer.Ordinal);
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private volatile string _root = string.Empty;
 
     public RootCertConfigMapPublisher(CaProvider ca, IEnumerable<IClusterClients> clusters, MeshSettings mesh, TimeProvider time, ILogger<RootCertConfigMapPublisher> logger)
     {
@@ -102,13 +104,41 @@ public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObj
         {
             return;
         }
+        _root = authority.RootBundlePem;
         var client = _clusters.Local;
         await Task.WhenAll(
-            ReconcileLoopAsync(client, authority.RootBundlePem, stoppingToken),
-            WatchLoopAsync(client, authority.RootBundlePem, stoppingToken)).ConfigureAwait(false);
+            ReconcileLoopAsync(client, stoppingToken),
+            WatchLoopAsync(client, stoppingToken),
+            FollowReplacementsAsync(authority, stoppingToken)).ConfigureAwait(false);
     }
 
-    private async Task ReconcileLoopAsync(IKubernetes client, string root, CancellationToken stoppingToken)
+    /// <summary>A replaced CA with other roots puts every namespace back in the queue.</summary>
+    private async Task FollowReplacementsAsync(CertificateAuthority authority, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await _ca.ReplacedAfter(authority).WaitAsync(stoppingToken).ConfigureAwait(false);
+                authority = await _ca.GetAsync(stoppingToken).ConfigureAwait(false);
+                if (authority.RootBundlePem == _root)
+                {
+                    continue;
+                }
+                _root = authority.RootBundlePem;
+                LogRootReplaced();
+                foreach (var ns in Namespaces)
+                {
+                    _queue.Writer.TryWrite(ns);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReconcileLoopAsync(IKubernetes client, CancellationToken stoppingToken)
     {
         try
         {
@@ -119,7 +149,7 @@ public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObj
                 {
                     wanted = _namespaces.Contains(ns);
                 }
-                if (wanted && !await ReconcileAsync(client, ns, root, stoppingToken).ConfigureAwait(false))
+                if (wanted && !await ReconcileAsync(client, ns, _root, stoppingToken).ConfigureAwait(false))
                 {
                     // Retry later without holding up the other namespaces.
                     _ = RequeueAfterAsync(ns, TimeSpan.FromSeconds(2), stoppingToken);
@@ -194,7 +224,7 @@ public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObj
     /// <c>istio-ca-root-cert</c> is reconciled at once. A watch that ends resumes from the last version
     /// seen; one that fails relists after a backoff.
     /// </summary>
-    private async Task WatchLoopAsync(IKubernetes client, string root, CancellationToken stoppingToken)
+    private async Task WatchLoopAsync(IKubernetes client, CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
@@ -204,7 +234,7 @@ public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObj
                 var list = await client.CoreV1.ListConfigMapForAllNamespacesAsync(labelSelector: $"{LabelKey}=true", cancellationToken: stoppingToken).ConfigureAwait(false);
                 foreach (var map in list.Items)
                 {
-                    if (map.Metadata.Name == ConfigMapName && (map.Data is null || !map.Data.TryGetValue(DataKey, out var held) || held != root))
+                    if (map.Metadata.Name == ConfigMapName && (map.Data is null || !map.Data.TryGetValue(DataKey, out var held) || held != _root))
                     {
                         _queue.Writer.TryWrite(map.Metadata.NamespaceProperty);
                     }
@@ -212,7 +242,7 @@ public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObj
                 var version = list.Metadata.ResourceVersion;
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    version = await WatchOnceAsync(client, version, root, stoppingToken).ConfigureAwait(false);
+                    version = await WatchOnceAsync(client, version, stoppingToken).ConfigureAwait(false);
                     if (version is null)
                     {
                         break;
@@ -241,7 +271,7 @@ public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObj
     }
 
     /// <summary>Follows one watch; returns the version to resume from, or null to relist (410 Gone).</summary>
-    private async Task<string?> WatchOnceAsync(IKubernetes client, string version, string root, CancellationToken stoppingToken)
+    private async Task<string?> WatchOnceAsync(IKubernetes client, string version, CancellationToken stoppingToken)
     {
         var events = client.CoreV1.WatchListConfigMapForAllNamespacesAsync(
             allowWatchBookmarks: true,
@@ -263,7 +293,7 @@ public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObj
             {
                 continue;
             }
-            var current = type != WatchEventType.Deleted && map.Data is not null && map.Data.TryGetValue(DataKey, out var held) && held == root;
+            var current = type != WatchEventType.Deleted && map.Data is not null && map.Data.TryGetValue(DataKey, out var held) && held == _root;
             if (!current)
             {
                 _queue.Writer.TryWrite(ns);
@@ -286,6 +316,9 @@ public sealed partial class RootCertConfigMapPublisher : BackgroundService, IObj
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ConfigMap istio-ca-root-cert {Outcome} in namespace {Namespace}")]
     private partial void LogWritten(string @namespace, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The mesh roots changed: updating istio-ca-root-cert in every namespace")]
+    private partial void LogRootReplaced();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ConfigMap istio-ca-root-cert not written in namespace {Namespace}: HTTP {Status}")]
     private partial void LogSkipped(string @namespace, int status);

@@ -10,8 +10,9 @@ namespace ControlPlane.Ca.Serving;
 
 /// <summary>
 /// The secure port's own certificate, issued by the mesh CA for <c>istiod.&lt;system namespace&gt;.svc</c>
-/// (the name ztunnel checks) and the configured extra names, and renewed at half its lifetime. A renewal
-/// only changes what new TLS handshakes get; open connections and their streams carry on.
+/// (the name ztunnel checks) and the configured extra names, and renewed at half its lifetime or at once
+/// when the CA is replaced (a reloaded plugged-in CA). A renewal only changes what new TLS handshakes get;
+/// open connections and their streams carry on.
 /// </summary>
 public sealed partial class ServingCertificates : BackgroundService
 {
@@ -66,7 +67,7 @@ public sealed partial class ServingCertificates : BackgroundService
             var credential = authority.IssueServingCertificate(DnsNames, _options.ServingCertTtl, _time.GetUtcNow());
             var context = SslStreamCertificateContext.Create(credential.Certificate, credential.Intermediates, offline: true);
             // The previous certificate is left to the collector: connections made with it may still use it.
-            _current = new Issued(credential, context);
+            _current = new Issued(authority, credential, context);
             _ready.TrySetResult();
             LogIssued(string.Join(", ", DnsNames), credential.Certificate.SerialNumber, credential.Certificate.NotAfter.ToUniversalTime(), RenewalTime(credential.Certificate));
         }
@@ -82,13 +83,22 @@ public sealed partial class ServingCertificates : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var current = _current?.Credential.Certificate;
-                var wait = current is null ? TimeSpan.Zero : RenewalTime(current) - _time.GetUtcNow();
+                var issued = _current;
+                var wait = issued is null ? TimeSpan.Zero : RenewalTime(issued.Credential.Certificate) - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
                     // Task.Delay's limit is ~49 days; wake up at least daily and look again.
-                    await Task.Delay(wait < TimeSpan.FromDays(1) ? wait : TimeSpan.FromDays(1), _time, stoppingToken).ConfigureAwait(false);
-                    continue;
+                    using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    var renewal = Task.Delay(wait < TimeSpan.FromDays(1) ? wait : TimeSpan.FromDays(1), _time, wake.Token);
+                    var replaced = _ca.ReplacedAfter(issued!.Authority);
+                    await Task.WhenAny(renewal, replaced).ConfigureAwait(false);
+                    await wake.CancelAsync().ConfigureAwait(false);
+                    stoppingToken.ThrowIfCancellationRequested();
+                    if (!replaced.IsCompleted)
+                    {
+                        continue;
+                    }
+                    LogCaReplaced();
                 }
                 try
                 {
@@ -113,10 +123,13 @@ public sealed partial class ServingCertificates : BackgroundService
         base.Dispose();
     }
 
-    private sealed record Issued(ServingCredential Credential, SslStreamCertificateContext Context);
+    private sealed record Issued(CertificateAuthority Authority, ServingCredential Credential, SslStreamCertificateContext Context);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Secure port certificate for {Names} issued (serial {Serial}), valid until {NotAfter:O}, renewed at {RenewAt:O}")]
     private partial void LogIssued(string names, string serial, DateTime notAfter, DateTimeOffset renewAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The mesh CA was replaced: issuing a new secure port certificate")]
+    private partial void LogCaReplaced();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Secure port certificate renewal failed: {Reason}; retrying in a minute")]
     private partial void LogRenewalFailed(string reason);

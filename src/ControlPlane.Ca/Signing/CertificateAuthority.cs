@@ -77,6 +77,11 @@ public sealed class CertificateAuthority : IDisposable
 
     public string Source => _material.Source;
 
+    /// <summary>Whether <paramref name="other"/> signs with the same certificate and answers with the same chain.</summary>
+    public bool IsSameAs(CertificateAuthority other) =>
+        _material.SigningCertificate.RawDataMemory.Span.SequenceEqual(other._material.SigningCertificate.RawDataMemory.Span) &&
+        _chainPems.AsSpan().SequenceEqual(other._chainPems);
+
     /// <summary>
     /// Issues a workload certificate for <paramref name="identity"/> to <paramref name="publicKey"/>,
     /// valid for <paramref name="ttl"/> (cut to the CA's own expiry). Returns leaf, intermediates, roots.
