@@ -105,10 +105,12 @@ public sealed class KubernetesSourceEndToEndTests
             return response.StatusCode == HttpStatusCode.ServiceUnavailable && body.Contains("kubernetes/pods", StringComparison.Ordinal)
                 && !body.Contains("kubernetes/services", StringComparison.Ordinal);
         }, "/ready waits for pods only");
+        // Unsynced from the start, the pods informer is reported stale once its list has been refused.
+        await cp.WaitUntilAsync(async () => (await cp.ClusterAsync("Kubernetes"))!.Value.GetProperty("informers").EnumerateArray().Any(i =>
+            i.GetProperty("resource").GetString() == "pods" && i.GetProperty("lastError").GetString() is { } error && error.Contains("Forbidden", StringComparison.Ordinal)),
+            "the refused list reported");
         var local = (await cp.ClusterAsync("Kubernetes"))!.Value;
         Assert.True(local.GetProperty("stale").GetBoolean());
-        Assert.Contains(local.GetProperty("informers").EnumerateArray(), i =>
-            i.GetProperty("resource").GetString() == "pods" && i.GetProperty("lastError").GetString()!.Contains("Forbidden", StringComparison.Ordinal));
 
         cp.Local.Forbid(ApiResource.Pods, forbidden: false);
 
