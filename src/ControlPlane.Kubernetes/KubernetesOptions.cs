@@ -39,6 +39,10 @@ public sealed class KubernetesOptions : IValidatableObject
     [Range(1, 3_600)]
     public int RequestTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Objects per page of an informer's list (client-go's reflector: 500); 0 lists in one request.</summary>
+    [Range(0, 100_000)]
+    public int ListPageSize { get; set; } = 500;
+
     /// <summary>Most watch events delivered to the grains in one batch.</summary>
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 500;

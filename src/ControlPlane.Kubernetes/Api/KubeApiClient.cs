@@ -39,16 +39,48 @@ public sealed class KubeApiClient : IDisposable
     /// <summary>The API server's address.</summary>
     public Uri Server => _client.BaseUri;
 
-    /// <summary>Lists a collection (whole, no paging) with the resourceVersion to watch from.</summary>
-    public async Task<KubeList> ListAsync(KubeResource resource, string? ns, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lists a collection with the resourceVersion to watch from, in pages of <paramref name="pageSize"/>
+    /// (<c>limit</c>/<c>continue</c>, as client-go's reflector does, so a large cluster's list never has to
+    /// fit one response; 0 = one request). When a continue token expires before the last page (410), the
+    /// list is taken again in one request, as client-go falls back.
+    /// </summary>
+    public async Task<KubeList> ListAsync(KubeResource resource, string? ns, int pageSize, CancellationToken cancellationToken)
+    {
+        var items = new List<KubeObject>();
+        string? version = null;
+        string? next = null;
+        do
+        {
+            ListPage page;
+            try
+            {
+                page = await ListPageAsync(resource, ns, pageSize, next, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubeApiException ex) when (ex.IsExpired && next is not null)
+            {
+                items.Clear();
+                version = null;
+                page = await ListPageAsync(resource, ns, 0, null, cancellationToken).ConfigureAwait(false);
+            }
+            items.AddRange(page.Items);
+            version ??= page.ResourceVersion;
+            next = page.Continue;
+        }
+        while (next is not null);
+        return new KubeList(items, version);
+    }
+
+    private async Task<ListPage> ListPageAsync(KubeResource resource, string? ns, int limit, string? continueToken, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_requestTimeout);
-        using var response = await SendAsync(Uri(resource, ns, watch: false, null, 0), timeout.Token).ConfigureAwait(false);
+        using var response = await SendAsync(Uri(resource, ns, watch: false, null, 0, limit, continueToken), timeout.Token).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
         using var document = await JsonDocument.ParseAsync(stream, cancellationToken: timeout.Token).ConfigureAwait(false);
         var root = document.RootElement;
-        var version = root.TryGetProperty("metadata", out var meta) ? String(meta, "resourceVersion") : null;
+        var meta = root.TryGetProperty("metadata", out var m) ? m : default;
+        var version = meta.ValueKind == JsonValueKind.Object ? String(meta, "resourceVersion") : null;
         if (string.IsNullOrEmpty(version))
         {
             throw new FormatException($"the {resource} list has no metadata.resourceVersion");
@@ -61,7 +93,8 @@ public sealed class KubeApiClient : IDisposable
                 items.Add(ToObject(item));
             }
         }
-        return new KubeList(items, version);
+        var next = String(meta, "continue");
+        return new ListPage(items, version, limit > 0 && !string.IsNullOrEmpty(next) ? next : null);
     }
 
     /// <summary>
@@ -109,12 +142,20 @@ public sealed class KubeApiClient : IDisposable
         };
     }
 
-    private Uri Uri(KubeResource resource, string? ns, bool watch, string? resourceVersion, int timeoutSeconds)
+    private Uri Uri(KubeResource resource, string? ns, bool watch, string? resourceVersion, int timeoutSeconds, int limit = 0, string? continueToken = null)
     {
         var query = new StringBuilder();
         if (resource.LabelSelector is { } selector)
         {
             query.Append("labelSelector=").Append(System.Uri.EscapeDataString(selector)).Append('&');
+        }
+        if (limit > 0)
+        {
+            query.Append("limit=").Append(limit.ToString(CultureInfo.InvariantCulture)).Append('&');
+        }
+        if (continueToken is not null)
+        {
+            query.Append("continue=").Append(System.Uri.EscapeDataString(continueToken)).Append('&');
         }
         if (watch)
         {
@@ -124,6 +165,8 @@ public sealed class KubeApiClient : IDisposable
         var path = resource.CollectionPath(ns);
         return new Uri(_client.BaseUri, query.Length == 0 ? path : $"{path}?{query.ToString(0, query.Length - 1)}");
     }
+
+    private sealed record ListPage(List<KubeObject> Items, string ResourceVersion, string? Continue);
 
     private async Task<HttpResponseMessage> SendAsync(Uri uri, CancellationToken cancellationToken)
     {

@@ -168,7 +168,7 @@ public sealed class Informer<T> : IInformer
         var installed = true;
         try
         {
-            list = await api.ListAsync(Resource, _namespace, cancellationToken).ConfigureAwait(false);
+            list = await api.ListAsync(Resource, _namespace, _options.ListPageSize, cancellationToken).ConfigureAwait(false);
         }
         catch (KubeApiException ex) when (ex.IsNotFound && Resource.CustomResource)
         {

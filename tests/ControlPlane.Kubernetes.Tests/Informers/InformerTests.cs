@@ -47,6 +47,18 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_InitialListInPages_DeliversEveryObjectOnce()
+    {
+        _api.Apply(Pod("a", "10.0.0.1") + Pod("b", "10.0.0.2") + Pod("c", "10.0.0.3"));
+
+        var informer = await StartSyncedAsync(KubeResources.Pods, new KubernetesOptions { ListPageSize = 2 });
+
+        Assert.Equal(["a", "b", "c"], Assert.Single(_recorder.Batches).Select(c => c.Name).Order());
+        Assert.Equal(2, _api.Requests.Count(r => r.Verb == "list" && r.Query.Contains("limit=2", StringComparison.Ordinal)));
+        Assert.Equal(_api.ResourceVersion.ToString(), informer.Status.ResourceVersion);
+    }
+
+    [Fact]
     public async Task RunAsync_WatchEvents_DeliverAddsUpdatesAndDeletes()
     {
         _api.Apply(Pod("a", "10.0.0.1"));

@@ -33,7 +33,10 @@ namespace ControlPlane.Testing.Kubernetes;
 /// <see cref="Install"/>), forbidden resources (403, <see cref="Forbid"/>), an unreachable server
 /// (<see cref="Reachable"/>).</item>
 /// </list>
-/// Not modelled: RBAC rules, paging (<c>limit</c>/<c>continue</c>), field selectors, set-based label
+/// Lists are paged on request (<c>limit</c>/<c>continue</c>): every page comes from the snapshot the first
+/// one was cut from, at its resourceVersion; a continue token from before <see cref="Compact"/> gets 410
+/// Expired, as an API server answers one whose snapshot etcd compacted away.
+/// Not modelled: RBAC rules, field selectors, set-based label
 /// selectors, subresources, strategic merge semantics beyond RFC 7386 — requests using them get 400/404.
 /// </summary>
 public sealed class KubeApiServerDouble : IAsyncDisposable
@@ -74,6 +77,9 @@ public sealed class KubeApiServerDouble : IAsyncDisposable
 
     /// <summary>Every request served (including refused ones), oldest first.</summary>
     public IReadOnlyList<ApiRequest> Requests => [.. _requests];
+
+    /// <summary>Called before a list request is served, to change the cluster between the pages of a list.</summary>
+    public Action<ApiRequest>? BeforeList { get; set; }
 
     /// <summary>
     /// False: every connection is dropped at once (open watches too), as when the API server cannot be
@@ -287,9 +293,10 @@ public sealed class KubeApiServerDouble : IAsyncDisposable
             ("DELETE", not null) => "delete",
             _ => throw new ApiError(405, "MethodNotAllowed", $"{method} is not supported on this path"),
         };
-        _requests.Enqueue(new ApiRequest(verb, resource, ns, name, query));
+        var served = new ApiRequest(verb, resource, ns, name, query);
+        _requests.Enqueue(served);
         _store.CheckAllowed(resource, verb);
-        foreach (var unsupported in new[] { "limit", "continue", "fieldSelector", "resourceVersionMatch", "sendInitialEvents" })
+        foreach (var unsupported in new[] { "fieldSelector", "resourceVersionMatch", "sendInitialEvents" })
         {
             if (!string.IsNullOrEmpty(request.Query[unsupported]))
             {
@@ -303,6 +310,7 @@ public sealed class KubeApiServerDouble : IAsyncDisposable
         switch (verb)
         {
             case "list":
+                BeforeList?.Invoke(served);
                 await ListAsync(context, resource, scope).ConfigureAwait(false);
                 break;
             case "watch":
@@ -349,12 +357,26 @@ public sealed class KubeApiServerDouble : IAsyncDisposable
         {
             throw new ApiError(504, "Timeout", $"Too large resource version: {minimum}, current: {_store.Revision}");
         }
-        var (items, revision) = _store.List(resource, ns, selector);
+        var limitText = context.Request.Query["limit"].ToString();
+        var limit = 0;
+        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 0))
+        {
+            throw ApiError.BadRequest($"invalid limit {limitText}");
+        }
+        var continueToken = context.Request.Query["continue"].ToString();
+        var (items, revision, next) = continueToken.Length > 0
+            ? _store.ContinueList(continueToken, limit)
+            : _store.ListPage(resource, ns, selector, limit);
+        var metadata = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) };
+        if (next is not null)
+        {
+            metadata["continue"] = next;
+        }
         await WriteAsync(context, 200, new JsonObject
         {
             ["kind"] = resource.Kind + "List",
             ["apiVersion"] = resource.ApiVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) },
+            ["metadata"] = metadata,
             ["items"] = new JsonArray([.. items]),
         }).ConfigureAwait(false);
     }

@@ -18,6 +18,8 @@ internal sealed class ObjectStore
     private readonly List<Watcher> _watchers = [];
     private long _revision = 1000;
     private long _compacted = 1000;
+    private readonly Dictionary<string, (List<JsonObject> Remaining, long Revision)> _pagedLists = new(StringComparer.Ordinal);
+    private int _pagedListCount;
 
     public ObjectStore(IEnumerable<ApiResource> installed)
     {
@@ -123,6 +125,41 @@ internal sealed class ObjectStore
                 .Select(o => (JsonObject)o.DeepClone())
                 .ToList();
             return (items, _revision);
+        }
+    }
+
+    /// <summary>The first page of a list (everything when <paramref name="limit"/> is 0) and the token for the rest.</summary>
+    public (List<JsonObject> Items, long Revision, string? Continue) ListPage(ApiResource resource, string? ns, LabelSelector selector, int limit)
+    {
+        var (items, revision) = List(resource, ns, selector);
+        return Cut(items, revision, limit);
+    }
+
+    /// <summary>The next page of a list, from the snapshot its first page was cut from; 410 once compacted.</summary>
+    public (List<JsonObject> Items, long Revision, string? Continue) ContinueList(string token, int limit)
+    {
+        (List<JsonObject> Remaining, long Revision) snapshot;
+        lock (_gate)
+        {
+            if (!_pagedLists.Remove(token, out snapshot))
+            {
+                throw new ApiError(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+            }
+        }
+        return Cut(snapshot.Remaining, snapshot.Revision, limit);
+    }
+
+    private (List<JsonObject> Items, long Revision, string? Continue) Cut(List<JsonObject> items, long revision, int limit)
+    {
+        if (limit == 0 || items.Count <= limit)
+        {
+            return (items, revision, null);
+        }
+        lock (_gate)
+        {
+            var token = $"{revision}.{++_pagedListCount}";
+            _pagedLists[token] = (items[limit..], revision);
+            return (items[..limit], revision, token);
         }
     }
 
@@ -311,6 +348,7 @@ internal sealed class ObjectStore
         lock (_gate)
         {
             _history.Clear();
+            _pagedLists.Clear();
             _compacted = _revision;
         }
     }
