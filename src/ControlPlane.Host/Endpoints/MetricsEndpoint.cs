@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ControlPlane.Ca.Server;
+using ControlPlane.Kubernetes.Clusters;
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Server;
 
@@ -11,9 +12,11 @@ public static class MetricsEndpoint
 {
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/metrics", (HttpContext context, XdsMetrics metrics, XdsHub hub) =>
-            Results.Text(Render(metrics, hub, context.RequestServices.GetService<CaMetrics>()), "text/plain; version=0.0.4"));
+            Results.Text(
+                Render(metrics, hub, context.RequestServices.GetService<CaMetrics>(), context.RequestServices.GetService<ClusterRegistry>()?.Status()),
+                "text/plain; version=0.0.4"));
 
-    public static string Render(XdsMetrics metrics, XdsHub hub, CaMetrics? ca = null)
+    public static string Render(XdsMetrics metrics, XdsHub hub, CaMetrics? ca = null, IReadOnlyList<ClusterStatus>? clusters = null)
     {
         var text = new StringBuilder();
         Gauge(text, "controlplane_xds_connections", "Open ADS streams.", ("protocol=\"delta\"", metrics.DeltaConnections), ("protocol=\"sotw\"", metrics.SotwConnections));
@@ -37,23 +40,58 @@ public static class MetricsEndpoint
             Counter(text, "citadel_server_authentication_failure_count", "CSRs refused for authentication or impersonation.", ca.AuthenticationFailures);
             Counter(text, "citadel_server_csr_parsing_err_count", "CSRs refused as invalid.", ca.CsrErrors);
         }
+        if (clusters is not null)
+        {
+            RenderClusters(text, clusters);
+        }
         return text.ToString();
     }
 
+    /// <summary>The Kubernetes clusters watched and their informers, one sample per cluster and resource.</summary>
+    private static void RenderClusters(StringBuilder text, IReadOnlyList<ClusterStatus> clusters)
+    {
+        // istiod's name and labels.
+        Gauge(text, "istiod_managed_clusters", "Kubernetes clusters watched.",
+            ("cluster_type=\"local\"", clusters.Count(c => c.Local)), ("cluster_type=\"remote\"", clusters.Count(c => !c.Local)));
+        Gauge(text, "controlplane_kube_cluster_stale", "1 while some informer of the cluster cannot list or watch (its last known objects are served).",
+            [.. clusters.Select(c => (Label("cluster", c.Id), c.Stale ? 1d : 0d))]);
+        var informers = clusters.SelectMany(c => c.Informers.Select(i => (Labels: $"{Label("cluster", c.Id)},{Label("resource", i.Resource)}", Status: i))).ToList();
+        Gauge(text, "controlplane_kube_informer_synced", "1 once the informer's initial list was delivered.", [.. informers.Select(i => (i.Labels, i.Status.Synced ? 1d : 0d))]);
+        Gauge(text, "controlplane_kube_informer_objects", "Objects held by the informer.", [.. informers.Select(i => (i.Labels, (double)i.Status.Objects))]);
+        Gauge(text, "controlplane_kube_informer_invalid_objects", "Objects that did not convert (kept at their last good version).", [.. informers.Select(i => (i.Labels, (double)i.Status.Invalid))]);
+        Counter(text, "controlplane_kube_informer_lists_total", "Lists (initial and relists after 410 or errors).", [.. informers.Select(i => (i.Labels, (double)i.Status.Lists))]);
+        Counter(text, "controlplane_kube_informer_watches_total", "Watches opened.", [.. informers.Select(i => (i.Labels, (double)i.Status.Watches))]);
+        Counter(text, "controlplane_kube_informer_events_total", "Watch events received (bookmarks excluded).", [.. informers.Select(i => (i.Labels, (double)i.Status.Events))]);
+        Counter(text, "controlplane_kube_informer_changes_total", "Object changes delivered to the grains.", [.. informers.Select(i => (i.Labels, (double)i.Status.Delivered))]);
+    }
+
+    private static string Label(string name, string value) =>
+        $"{name}=\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"";
+
     private static void Counter(StringBuilder text, string name, string help, double value)
     {
-        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        text.Append("# TYPE ").Append(name).Append(" counter\n");
+        Header(text, name, help, "counter");
         text.Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
     }
 
-    private static void Gauge(StringBuilder text, string name, string help, params (string Labels, double Value)[] samples)
+    private static void Counter(StringBuilder text, string name, string help, params (string Labels, double Value)[] samples) =>
+        Samples(text, name, help, "counter", samples);
+
+    private static void Gauge(StringBuilder text, string name, string help, params (string Labels, double Value)[] samples) =>
+        Samples(text, name, help, "gauge", samples);
+
+    private static void Samples(StringBuilder text, string name, string help, string type, (string Labels, double Value)[] samples)
     {
-        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        text.Append("# TYPE ").Append(name).Append(" gauge\n");
+        Header(text, name, help, type);
         foreach (var (labels, value) in samples)
         {
             text.Append(name).Append('{').Append(labels).Append("} ").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
+    }
+
+    private static void Header(StringBuilder text, string name, string help, string type)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
     }
 }

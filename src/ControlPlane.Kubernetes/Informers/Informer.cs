@@ -225,6 +225,7 @@ public sealed class Informer<T> : IInformer
             Invalid = invalid,
             ResourceVersion = _resourceVersion,
             Lists = s.Lists + 1,
+            Delivered = s.Delivered + changes.Count,
         });
         if (!installed)
         {
@@ -304,8 +305,10 @@ public sealed class Informer<T> : IInformer
         var staged = new Dictionary<(string, string), Entry?>();
         var version = _resourceVersion;
         var expired = false;
+        var received = 0;
         foreach (var e in batch)
         {
+            received += e.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted ? 1 : 0;
             switch (e.Type)
             {
                 case WatchEventType.Bookmark:
@@ -369,7 +372,14 @@ public sealed class Informer<T> : IInformer
         {
             _resourceVersion = version;
         }
-        UpdateStatus(s => s with { Objects = _cache.Count, Invalid = _invalid, ResourceVersion = version });
+        UpdateStatus(s => s with
+        {
+            Objects = _cache.Count,
+            Invalid = _invalid,
+            ResourceVersion = version,
+            Events = s.Events + received,
+            Delivered = s.Delivered + changes.Count,
+        });
         return !expired;
     }
 

@@ -26,6 +26,12 @@ public sealed record InformerStatus
 
     public int Watches { get; init; }
 
+    /// <summary>Watch events received (added, modified, deleted; bookmarks not counted).</summary>
+    public long Events { get; init; }
+
+    /// <summary>Object changes delivered to the sinks (from lists and watches; unchanged objects are not delivered).</summary>
+    public long Delivered { get; init; }
+
     public string? LastError { get; init; }
 
     public DateTimeOffset? LastErrorAt { get; init; }

@@ -51,6 +51,28 @@ public sealed class KubernetesSourceEndToEndTests
     }
 
     [Fact]
+    public async Task Metrics_ReportClustersAndInformers()
+    {
+        await using var cp = await KubernetesControlPlane.StartAsync(Shop + Pod("shop", "web-1", "10.0.1.1"));
+        await cp.WaitUntilAsync(async () => (await cp.Server.Http.GetAsync(new Uri("/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK, "ready");
+        using var monitoring = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cp.Server.MonitoringPort}") };
+        const string pods = "{cluster=\"Kubernetes\",resource=\"pods\"}";
+
+        var before = await monitoring.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        cp.Local.Apply(Pod("shop", "web-2", "10.0.1.2"));
+        await cp.WaitUntilAsync(async () => (await monitoring.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Contains($"controlplane_kube_informer_objects{pods} 2\n", StringComparison.Ordinal), "the second pod counted");
+        var after = await monitoring.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Contains("istiod_managed_clusters{cluster_type=\"local\"} 1\n", before, StringComparison.Ordinal);
+        Assert.Contains("controlplane_kube_cluster_stale{cluster=\"Kubernetes\"} 0\n", before, StringComparison.Ordinal);
+        Assert.Contains($"controlplane_kube_informer_synced{pods} 1\n", before, StringComparison.Ordinal);
+        Assert.Contains($"controlplane_kube_informer_objects{pods} 1\n", before, StringComparison.Ordinal);
+        Assert.Contains($"controlplane_kube_informer_events_total{pods} 0\n", before, StringComparison.Ordinal);
+        Assert.Contains($"controlplane_kube_informer_events_total{pods} 1\n", after, StringComparison.Ordinal);
+        Assert.Contains($"controlplane_kube_informer_changes_total{pods} 2\n", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ztunnel_IstioConfigCrdsInstalledLater_TheirObjectsArriveOnceTheCrdsAreServed()
     {
         await using var cp = await KubernetesControlPlane.StartAsync(Shop + Pod("shop", "web-1", "10.0.1.1"));
