@@ -58,6 +58,11 @@ public sealed class ApiPermissionsTests
         Assert.Equal("istiod", service["metadata"]!["name"]!.GetValue<string>());
         Assert.Equal([8080, 15010, 15012, 15014], service["spec"]!["ports"]!.AsArray().Select(p => p!["port"]!.GetValue<long>()).Order());
         Assert.Equal("/ready", pod["containers"]![0]!["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
+        // istiod's optional plugged-in CA, where the CA looks for it by default.
+        Assert.Contains(pod["containers"]![0]!["volumeMounts"]!.AsArray(), m => m!["name"]!.GetValue<string>() == "cacerts" && m["mountPath"]!.GetValue<string>() == "/etc/cacerts");
+        var cacerts = pod["volumes"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == "cacerts")!;
+        Assert.Equal("cacerts", cacerts["secret"]!["secretName"]!.GetValue<string>());
+        Assert.True(cacerts["secret"]!["optional"]!.GetValue<bool>());
     }
 
     private static void AssertSame(IReadOnlyList<ApiPermission> needed, HashSet<(string, string, string, bool)> granted)
