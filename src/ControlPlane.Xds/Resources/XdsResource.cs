@@ -39,7 +39,7 @@ public sealed class XdsResource
         Name = name;
         var hash = XxHash64.HashToUInt64(body.Span);
         Version = hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-        Fingerprint = unchecked(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(name)) ^ (hash * 0x9E3779B97F4A7C15UL));
+        Fingerprint = FingerprintOf(Encoding.UTF8.GetBytes(name), hash);
 
         var typeUrlBytes = Encoding.UTF8.GetByteCount(typeUrl);
         var nameBytes = Encoding.UTF8.GetByteCount(name);
@@ -93,6 +93,30 @@ public sealed class XdsResource
 
     /// <summary>The resource as one <c>resources</c> entry of a DiscoveryResponse: tag, length and the encoded Any.</summary>
     public ReadOnlySpan<byte> EncodedAny => _wire.AsSpan(_anyStart, _anyLength);
+
+    /// <summary>The <see cref="Fingerprint"/> of a resource named <paramref name="utf8Name"/> whose body hashes to <paramref name="contentHash"/>.</summary>
+    internal static ulong FingerprintOf(ReadOnlySpan<byte> utf8Name, ulong contentHash) =>
+        unchecked(XxHash64.HashToUInt64(utf8Name) ^ (contentHash * 0x9E3779B97F4A7C15UL));
+
+    /// <summary>Reads a <see cref="Version"/> (16 lower-case hex digits) back into the content hash; false for anything else.</summary>
+    internal static bool TryParseVersion(ReadOnlySpan<byte> version, out ulong contentHash)
+    {
+        contentHash = 0;
+        if (version.Length != 16)
+        {
+            return false;
+        }
+        foreach (var c in version)
+        {
+            int digit = c is >= (byte)'0' and <= (byte)'9' ? c - '0' : c is >= (byte)'a' and <= (byte)'f' ? c - 'a' + 10 : -1;
+            if (digit < 0)
+            {
+                return false;
+            }
+            contentHash = (contentHash << 4) | (uint)digit;
+        }
+        return true;
+    }
 
     public static XdsResource Create(string typeUrl, string name, IMessage message) =>
         new(typeUrl, name, message.ToByteString());
