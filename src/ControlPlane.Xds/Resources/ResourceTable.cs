@@ -27,16 +27,7 @@ public sealed class ResourceTable
     /// <summary>Incremented on every committed change; lets readers tell whether anything moved.</summary>
     public long Generation => Volatile.Read(ref _generation);
 
-    public bool TryGet(string name, out XdsResource resource)
-    {
-        if (_entries.TryGetValue(name, out var entry))
-        {
-            resource = entry.Resource;
-            return true;
-        }
-        resource = null!;
-        return false;
-    }
+    public bool TryGet(string name, out XdsResource resource) => TryGet(name.AsSpan(), out resource);
 
     /// <summary>Looks a name up without making a string of it (names a client sends, compared in place).</summary>
     public bool TryGet(ReadOnlySpan<char> name, out XdsResource resource)
