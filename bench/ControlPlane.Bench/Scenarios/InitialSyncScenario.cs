@@ -3,6 +3,7 @@ using ControlPlane.Bench.Churn;
 using ControlPlane.Bench.Floor;
 using ControlPlane.Bench.Load;
 using ControlPlane.Bench.Mesh;
+using ControlPlane.Bench.Server;
 using ControlPlane.Testing.Xds;
 using ControlPlane.Xds;
 
@@ -36,54 +37,28 @@ public sealed class InitialSyncScenario : IScenario
         {
             result.Add("server_load_ms", Math.Round(mesh.LoadMs)).Add("yaml_megabytes", ProcessSnapshot.Megabytes(mesh.YamlBytes));
             using var channels = new ChannelSet(mesh.Server.XdsAddress, 1);
-            var before = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i <= repeats; i++)
-            {
-                await using var client = LightDeltaClient.Start(channels.For(0).CreateCallInvoker(), XdsNodes.Ztunnel(nodeName: MeshGenerator.NodeName(0)),
-                    [TypeUrls.Address, TypeUrls.Authorization], (client, view) =>
-                    {
-                        for (var r = client.Id; r < view.ResourceCount; r += ZtunnelFleet.VersionSampleEvery)
-                        {
-                            if (!view.VersionMatchesBody(r))
-                            {
-                                Interlocked.Increment(ref mismatches);
-                            }
-                        }
-                    }, id: i % ZtunnelFleet.VersionSampleEvery);
-                await client.Initial.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
-                var responses = client.InitialResponses;
-                var address = responses[TypeUrls.Address];
-                if (address.Resources != shape.AddressResources || responses[TypeUrls.Authorization].Resources != shape.AuthorizationResources)
-                {
-                    throw new InvalidOperationException($"initial sync sent {address.Resources} Address and {responses[TypeUrls.Authorization].Resources} " +
-                        $"Authorization resources, expected {shape.AddressResources} and {shape.AuthorizationResources}");
-                }
-                responseBytes = responses.Values.Sum(r => r.Bytes);
-                if (i > 0)
-                {
-                    xds.Add(TrackedChange.Milliseconds(client.StartedAt, responses.Values.Max(r => r.At))); // the first run warms up
-                }
-            }
-
-            var after = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
-            result.Add("server_gen2_gcs_per_sync", Math.Round((after.Gen2Collections - before.Gen2Collections) / (double)(repeats + 1), 2))
-                .Add("server_gc_pause_ms_per_sync", Math.Round((after.GcPauseMs - before.GcPauseMs) / (repeats + 1), 1))
-                .Add("server_cpu_ms_per_sync", Math.Round((after.CpuMs - before.CpuMs) / (repeats + 1)))
-                .Add("server_managed_heap_mb", ProcessSnapshot.Megabytes(after.ManagedHeapBytes));
-
-            // The floor, in the server's process: a message of exactly the size the xDS server wrote, on a fresh stream each time.
+            // The first sync warms up and tells the size of the floor's message; then xDS and floor syncs
+            // alternate, so both see the same load from whatever else the machine is doing.
+            (_, responseBytes) = await XdsSyncAsync(channels, shape, 0, () => Interlocked.Increment(ref mismatches), cancellationToken).ConfigureAwait(false);
             using var floorChannels = new ChannelSet(await mesh.Server.StartFloorAsync(responseBytes, cancellationToken).ConfigureAwait(false), 1);
-            for (var i = 0; i <= repeats; i++)
+            await FloorSyncAsync(floorChannels, cancellationToken).ConfigureAwait(false);
+            double cpuMs = 0, gcPauseMs = 0, gen2 = 0;
+            ServerStats? last = null;
+            for (var i = 1; i <= repeats; i++)
             {
-                var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var started = Stopwatch.GetTimestamp();
-                await using var client = FloorClient.Start(floorChannels.For(0), 0, (_, _) => received.TrySetResult(Stopwatch.GetTimestamp()));
-                var at = await received.Task.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
-                if (i > 0)
-                {
-                    floorTimes.Add(TrackedChange.Milliseconds(started, at));
-                }
+                var before = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
+                var (ms, _) = await XdsSyncAsync(channels, shape, i, () => Interlocked.Increment(ref mismatches), cancellationToken).ConfigureAwait(false);
+                last = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
+                xds.Add(ms);
+                cpuMs += last.CpuMs - before.CpuMs;
+                gcPauseMs += last.GcPauseMs - before.GcPauseMs;
+                gen2 += last.Gen2Collections - before.Gen2Collections;
+                floorTimes.Add(await FloorSyncAsync(floorChannels, cancellationToken).ConfigureAwait(false));
             }
+            result.Add("server_gen2_gcs_per_sync", Math.Round(gen2 / repeats, 2))
+                .Add("server_gc_pause_ms_per_sync", Math.Round(gcPauseMs / repeats, 1))
+                .Add("server_cpu_ms_per_sync", Math.Round(cpuMs / repeats))
+                .Add("server_managed_heap_mb", ProcessSnapshot.Megabytes(last!.ManagedHeapBytes));
         }
 
         var xdsSummary = LatencySummary.Of(xds);
@@ -96,5 +71,41 @@ public sealed class InitialSyncScenario : IScenario
         result.Summary = $"{Name}: {shape.AddressResources} resources ({ProcessSnapshot.Megabytes(responseBytes)} MB) built from the config directory " +
             $"to a new ztunnel stream in p50 {xdsSummary.P50:0.#} ms (floor {floorSummary.P50:0.#} ms, ratio {ratio})";
         return result;
+    }
+
+    /// <summary>One fresh ztunnel stream until both initial responses arrived: milliseconds and response bytes.</summary>
+    private static async Task<(double Ms, int Bytes)> XdsSyncAsync(
+        ChannelSet channels, MeshShape shape, int id, Action mismatch, CancellationToken cancellationToken)
+    {
+        await using var client = LightDeltaClient.Start(channels.For(0).CreateCallInvoker(), XdsNodes.Ztunnel(nodeName: MeshGenerator.NodeName(0)),
+            [TypeUrls.Address, TypeUrls.Authorization], (client, view) =>
+            {
+                for (var r = client.Id; r < view.ResourceCount; r += ZtunnelFleet.VersionSampleEvery)
+                {
+                    if (!view.VersionMatchesBody(r))
+                    {
+                        mismatch();
+                    }
+                }
+            }, id: id % ZtunnelFleet.VersionSampleEvery);
+        await client.Initial.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+        var responses = client.InitialResponses;
+        var address = responses[TypeUrls.Address];
+        if (address.Resources != shape.AddressResources || responses[TypeUrls.Authorization].Resources != shape.AuthorizationResources)
+        {
+            throw new InvalidOperationException($"initial sync sent {address.Resources} Address and {responses[TypeUrls.Authorization].Resources} " +
+                $"Authorization resources, expected {shape.AddressResources} and {shape.AuthorizationResources}");
+        }
+        return (TrackedChange.Milliseconds(client.StartedAt, responses.Values.Max(r => r.At)), responses.Values.Sum(r => r.Bytes));
+    }
+
+    /// <summary>A fresh floor stream (in the server's process) until its message of the xDS response's size arrived.</summary>
+    private static async Task<double> FloorSyncAsync(ChannelSet floorChannels, CancellationToken cancellationToken)
+    {
+        var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = Stopwatch.GetTimestamp();
+        await using var client = FloorClient.Start(floorChannels.For(0), 0, (_, _) => received.TrySetResult(Stopwatch.GetTimestamp()));
+        var at = await received.Task.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
+        return TrackedChange.Milliseconds(started, at);
     }
 }

@@ -10,10 +10,15 @@ namespace ControlPlane.Xds.Resources;
 public sealed class ResourceTable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _byChars;
     private long _generation;
     private TableSnapshot? _snapshot;
 
-    public ResourceTable(TableKey key) => Key = key;
+    public ResourceTable(TableKey key)
+    {
+        Key = key;
+        _byChars = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public TableKey Key { get; }
 
@@ -22,9 +27,12 @@ public sealed class ResourceTable
     /// <summary>Incremented on every committed change; lets readers tell whether anything moved.</summary>
     public long Generation => Volatile.Read(ref _generation);
 
-    public bool TryGet(string name, out XdsResource resource)
+    public bool TryGet(string name, out XdsResource resource) => TryGet(name.AsSpan(), out resource);
+
+    /// <summary>Looks a name up without making a string of it (names a client sends, compared in place).</summary>
+    public bool TryGet(ReadOnlySpan<char> name, out XdsResource resource)
     {
-        if (_entries.TryGetValue(name, out var entry))
+        if (_byChars.TryGetValue(name, out var entry))
         {
             resource = entry.Resource;
             return true;

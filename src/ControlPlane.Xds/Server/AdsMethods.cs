@@ -5,8 +5,8 @@ using Grpc.Core;
 namespace ControlPlane.Xds.Server;
 
 /// <summary>
-/// The two ADS methods as the server binds them: requests are decoded by the generated parsers,
-/// responses are written from pre-encoded frames. Same service and method names as the generated
+/// The two ADS methods as the server binds them: requests are decoded by the generated parsers (a delta
+/// request's initial_resource_versions is left encoded), responses are written from pre-encoded frames. Same service and method names as the generated
 /// AggregatedDiscoveryService, so clients see no difference.
 /// </summary>
 internal static class AdsMethods
@@ -28,11 +28,13 @@ internal static class AdsMethods
             },
             static _ => throw new NotSupportedException("response frames are written by the server, never read")));
 
-    public static readonly Method<DeltaDiscoveryRequest, DeltaResponseFrame> DeltaAggregatedResources = new(
+    public static readonly Method<DeltaRequest, DeltaResponseFrame> DeltaAggregatedResources = new(
         MethodType.DuplexStreaming,
         ServiceName,
         nameof(DeltaAggregatedResources),
-        RequestMarshaller(DeltaDiscoveryRequest.Parser),
+        new Marshaller<DeltaRequest>(
+            static (_, _) => throw new NotSupportedException("delta requests are read by the server, never written"),
+            static context => DeltaRequest.Parse(context.PayloadAsReadOnlySequence())),
         new Marshaller<DeltaResponseFrame>(
             static (frame, context) =>
             {

@@ -17,7 +17,7 @@ public abstract class AdsServiceBase
         ServerCallContext context);
 
     public abstract Task DeltaAggregatedResources(
-        IAsyncStreamReader<DeltaDiscoveryRequest> requestStream,
+        IAsyncStreamReader<DeltaRequest> requestStream,
         IServerStreamWriter<DeltaResponseFrame> responseStream,
         ServerCallContext context);
 
@@ -30,6 +30,6 @@ public abstract class AdsServiceBase
             service is null ? null : new DuplexStreamingServerMethod<DiscoveryRequest, SotwResponseFrame>(service.StreamAggregatedResources));
         serviceBinder.AddMethod(
             AdsMethods.DeltaAggregatedResources,
-            service is null ? null : new DuplexStreamingServerMethod<DeltaDiscoveryRequest, DeltaResponseFrame>(service.DeltaAggregatedResources));
+            service is null ? null : new DuplexStreamingServerMethod<DeltaRequest, DeltaResponseFrame>(service.DeltaAggregatedResources));
     }
 }

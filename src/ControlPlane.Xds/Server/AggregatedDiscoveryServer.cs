@@ -33,7 +33,7 @@ public sealed class AggregatedDiscoveryServer : AdsServiceBase
     }
 
     public override Task DeltaAggregatedResources(
-        IAsyncStreamReader<DeltaDiscoveryRequest> requestStream,
+        IAsyncStreamReader<DeltaRequest> requestStream,
         IServerStreamWriter<DeltaResponseFrame> responseStream,
         ServerCallContext context) =>
         RunAsync(new DeltaConnection(_services.Registry.NextId(), context.Peer, _services), requestStream, responseStream, context);
@@ -49,7 +49,7 @@ public sealed class AggregatedDiscoveryServer : AdsServiceBase
         IAsyncStreamReader<TRequest> requests,
         IServerStreamWriter<TResponse> responses,
         ServerCallContext context)
-        where TRequest : class, Google.Protobuf.IMessage
+        where TRequest : class
         where TResponse : class
         where TState : TypeState
     {

@@ -10,7 +10,7 @@ namespace ControlPlane.Xds.Server;
 /// subscriptions, initial_resource_versions on reconnect, only changed resources and removals pushed.
 /// </summary>
 internal sealed class DeltaConnection(string id, string peer, XdsServices services)
-    : XdsConnection<DeltaDiscoveryRequest, DeltaResponseFrame, DeltaTypeState>(id, peer, services)
+    : XdsConnection<DeltaRequest, DeltaResponseFrame, DeltaTypeState>(id, peer, services)
 {
     public const string ProtocolName = "delta";
 
@@ -18,28 +18,36 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
 
     protected override DeltaTypeState CreateState(string typeUrl, ResourceTable table) => new(typeUrl, table);
 
-    protected override void Initialize(DeltaTypeState state, DeltaDiscoveryRequest request)
+    protected override void Initialize(DeltaTypeState state, DeltaRequest request)
     {
+        var message = request.Message;
+        var reported = request.InitialResourceVersions;
         // Never having subscribed to anything means wildcard; "*" subscribe + "*" unsubscribe means nothing.
-        state.Wildcard = request.ResourceNamesSubscribe.Count == 0;
-        foreach (var (name, version) in request.InitialResourceVersions)
+        state.Wildcard = message.ResourceNamesSubscribe.Count == 0;
+        if (state.Wildcard)
+        {
+            // Compared with the table, still encoded, when the first response is built.
+            state.Reported = reported.Count > 0 ? reported : null;
+            ApplySubscription(state, message);
+            return;
+        }
+        foreach (var (name, version) in reported.ToDictionary())
         {
             state.Sent[name] = version;
-            if (!state.Wildcard)
-            {
-                state.Names.Add(name);
-            }
+            state.Names.Add(name);
         }
-        ApplySubscription(state, request);
+        ApplySubscription(state, message);
         // A reconnecting client names what it holds in both lists; what it reported is compared by
         // version rather than resent.
-        foreach (var name in request.InitialResourceVersions.Keys)
+        foreach (var name in state.Sent.Keys)
         {
             state.Requested.Remove(name);
         }
     }
 
-    protected override bool ApplySubscription(DeltaTypeState state, DeltaDiscoveryRequest request)
+    protected override bool ApplySubscription(DeltaTypeState state, DeltaRequest request) => ApplySubscription(state, request.Message);
+
+    private static bool ApplySubscription(DeltaTypeState state, DeltaDiscoveryRequest request)
     {
         var changed = false;
         foreach (var name in request.ResourceNamesSubscribe)
@@ -93,10 +101,19 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     /// Subscription changes are deltas, and Envoy puts pending ones on its next ACK: dropping them because
     /// that ACK is outdated would lose them for good. A stale request still (un)subscribes.
     /// </summary>
-    protected override bool ApplyStale(DeltaTypeState state, DeltaDiscoveryRequest request) => ApplySubscription(state, request);
+    protected override bool ApplyStale(DeltaTypeState state, DeltaRequest request) => ApplySubscription(state, request.Message);
 
     private static void LeaveWildcard(DeltaTypeState state)
     {
+        if (state.Reported is { } reported)
+        {
+            // Before the first response: what the client reported is what it holds.
+            state.Reported = null;
+            foreach (var (name, version) in reported.ToDictionary())
+            {
+                state.Sent[name] = version;
+            }
+        }
         state.Wildcard = false;
         state.ClearPendingChanges();
         if (state.FullResync)
@@ -220,6 +237,12 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
     private (IReadOnlyList<XdsResource>, List<string>, long) BuildWildcardResync(DeltaTypeState state)
     {
         var snapshot = state.Table.Snapshot();
+        if (state.Reported is { } reported)
+        {
+            state.Reported = null;
+            var (unheld, gone) = ReconnectDiff.Compute(state, reported, snapshot, NotifiedThrough);
+            return (unheld, gone, DeltaResponseFrame.Unknown);
+        }
         var sent = state.Sent;
         var removed = new List<string>();
         if (sent.Count == 0 && state.Requested.Count == 0 && snapshot.MaxRevision <= NotifiedThrough)
@@ -284,18 +307,18 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
         return (resources, removed);
     }
 
-    protected override string TypeUrlOf(DeltaDiscoveryRequest request) => request.TypeUrl;
+    protected override string TypeUrlOf(DeltaRequest request) => request.Message.TypeUrl;
 
-    protected override string NonceOf(DeltaDiscoveryRequest request) => request.ResponseNonce;
+    protected override string NonceOf(DeltaRequest request) => request.Message.ResponseNonce;
 
-    protected override Google.Rpc.Status? ErrorOf(DeltaDiscoveryRequest request) => request.ErrorDetail;
+    protected override Google.Rpc.Status? ErrorOf(DeltaRequest request) => request.Message.ErrorDetail;
 
-    protected override Node? NodeOf(DeltaDiscoveryRequest request) => request.Node;
+    protected override Node? NodeOf(DeltaRequest request) => request.Message.Node;
 
-    protected override string VersionInfoOf(DeltaDiscoveryRequest request) => string.Empty;
+    protected override string VersionInfoOf(DeltaRequest request) => string.Empty;
 
-    protected override int NameCountOf(DeltaDiscoveryRequest request) =>
-        request.ResourceNamesSubscribe.Count + request.ResourceNamesUnsubscribe.Count + request.InitialResourceVersions.Count;
+    protected override int NameCountOf(DeltaRequest request) =>
+        request.Message.ResourceNamesSubscribe.Count + request.Message.ResourceNamesUnsubscribe.Count + request.InitialResourceVersions.Count;
 
     protected override int ResourceCountOf(DeltaResponseFrame response) => response.Resources.Count;
 }

@@ -1,5 +1,6 @@
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Resources;
+using ControlPlane.Xds.Wire;
 
 namespace ControlPlane.Xds.Server;
 
@@ -13,9 +14,15 @@ internal sealed class DeltaTypeState(string typeUrl, ResourceTable table) : Type
 {
     /// <summary>
     /// Name → version the client holds. Complete for a named subscription (a subset of <see cref="TypeState.Names"/>);
-    /// for a wildcard one only until the full resync that follows subscribing (initial_resource_versions).
+    /// for a wildcard one only until the full resync that follows switching to wildcard.
     /// </summary>
     public Dictionary<string, string> Sent { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Wildcard subscription: the versions a reconnecting client reported, still encoded, until the first
+    /// response compares them with the table (they are never copied into <see cref="Sent"/>).
+    /// </summary>
+    public InitialResourceVersions? Reported { get; set; }
 
     /// <summary>Names subscribed since the last response: answered even when held or absent (then as removed).</summary>
     public HashSet<string> Requested { get; } = new(StringComparer.Ordinal);

@@ -17,7 +17,7 @@ namespace ControlPlane.Xds.Server;
 /// the next response.
 /// </summary>
 internal abstract class XdsConnection<TRequest, TResponse, TState> : IPushListener, IXdsConnection
-    where TRequest : class, IMessage
+    where TRequest : class
     where TResponse : class
     where TState : TypeState
 {

@@ -163,6 +163,22 @@ public sealed class AggregatedDiscoveryServerTests(XdsServerFixture fixture) : I
     }
 
     [Fact]
+    public async Task Request_WithAMalformedInitialResourceVersionsEntry_EndsOnlyThatStreamWithInvalidArgument()
+    {
+        using var channel = fixture.Server.CreateXdsChannel();
+        var bystander = await Bystander.StartAsync(fixture.Server, channel);
+        using var call = RawAdsCall.Start(channel);
+
+        // A map entry whose key runs past the entry's end.
+        await call.RequestStream.WriteAsync([0x2A, 0x03, 0x0A, 0x05, (byte)'a']);
+        var status = await RawAdsCall.ReadToEndAsync(call);
+
+        Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
+        Assert.Contains("undecodable request", status.Detail, StringComparison.Ordinal);
+        await bystander.AssertStillServedAsync();
+    }
+
+    [Fact]
     public async Task Request_ThatIsNotProtobuf_EndsOnlyThatStream()
     {
         using var channel = fixture.Server.CreateXdsChannel();

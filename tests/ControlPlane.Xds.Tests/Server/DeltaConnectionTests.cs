@@ -351,6 +351,44 @@ public sealed class DeltaConnectionTests(XdsServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Reconnect_WildcardHoldingExactlyTheTable_IsAnsweredEmptyAndThenSentChanges()
+    {
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"), Address("b"), Address("c"));
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var first = await DeltaAdsTestClient.ConnectZtunnelAsync(channel, scope.Ztunnel());
+        await first.ExpectAndAckAsync(Addresses);
+        await first.ExpectAndAckAsync(TypeUrls.Authorization);
+
+        await using var second = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+        await second.SubscribeAsync(Addresses, initialResourceVersions: first.Held(Addresses));
+        var resync = await second.ExpectAndAckAsync(Addresses);
+        await scope.ChangeAsync(Addresses, [Address("b", "v2")], ["c"]);
+        var push = await second.ExpectAndAckAsync(Addresses);
+
+        Assert.Empty(resync.Resources);
+        Assert.Empty(resync.RemovedResources);
+        Assert.Equal(["b"], push.Resources.Select(r => r.Name));
+        Assert.Equal(["c"], push.RemovedResources);
+    }
+
+    [Fact]
+    public async Task Reconnect_WildcardHoldingPartOfTheTable_IsSentTheRest()
+    {
+        var scope = new TestScope(fixture.Server);
+        await scope.PublishAsync(Address("a"), Address("b"));
+        var version = scope.Table(Addresses).TryGet("a", out var held) ? held.Version : string.Empty;
+        using var channel = fixture.Server.CreateXdsChannel();
+        await using var client = DeltaAdsTestClient.Connect(channel, scope.Ztunnel());
+        await client.SubscribeAsync(Addresses, initialResourceVersions: new Dictionary<string, string> { ["a"] = version });
+
+        var resync = await client.ExpectAndAckAsync(Addresses);
+
+        Assert.Equal(["b"], resync.Resources.Select(r => r.Name));
+        Assert.Empty(resync.RemovedResources);
+    }
+
+    [Fact]
     public async Task Reconnect_OnDemandWithInitialVersions_KeepsHeldKeysSubscribedAndRemovesVanishedOnes()
     {
         var scope = new TestScope(fixture.Server);
