@@ -1,3 +1,4 @@
+using System.Buffers;
 using Envoy.Service.Discovery.V3;
 using Google.Protobuf;
 using Grpc.Core;
@@ -6,8 +7,8 @@ namespace ControlPlane.Xds.Server;
 
 /// <summary>
 /// The two ADS methods as the server binds them: requests are decoded by the generated parsers (a delta
-/// request's initial_resource_versions is left encoded), responses are written from pre-encoded frames. Same service and method names as the generated
-/// AggregatedDiscoveryService, so clients see no difference.
+/// request's initial_resource_versions is left encoded), responses are written from pre-encoded frames.
+/// Same service and method names as the generated AggregatedDiscoveryService, so clients see no difference.
 /// </summary>
 internal static class AdsMethods
 {
@@ -18,15 +19,7 @@ internal static class AdsMethods
         ServiceName,
         nameof(StreamAggregatedResources),
         RequestMarshaller(DiscoveryRequest.Parser),
-        new Marshaller<SotwResponseFrame>(
-            static (frame, context) =>
-            {
-                var size = frame.CalculateSize();
-                context.SetPayloadLength(size);
-                frame.WriteTo(context.GetBufferWriter(), size);
-                context.Complete();
-            },
-            static _ => throw new NotSupportedException("response frames are written by the server, never read")));
+        ResponseMarshaller<SotwResponseFrame>(static frame => frame.CalculateSize(), static (frame, output, size) => frame.WriteTo(output, size)));
 
     public static readonly Method<DeltaRequest, DeltaResponseFrame> DeltaAggregatedResources = new(
         MethodType.DuplexStreaming,
@@ -35,15 +28,18 @@ internal static class AdsMethods
         new Marshaller<DeltaRequest>(
             static (_, _) => throw new NotSupportedException("delta requests are read by the server, never written"),
             static context => DeltaRequest.Parse(context.PayloadAsReadOnlySequence())),
-        new Marshaller<DeltaResponseFrame>(
-            static (frame, context) =>
+        ResponseMarshaller<DeltaResponseFrame>(static frame => frame.CalculateSize(), static (frame, output, size) => frame.WriteTo(output, size)));
+
+    private static Marshaller<T> ResponseMarshaller<T>(Func<T, int> calculateSize, Action<T, IBufferWriter<byte>, int> writeTo) =>
+        new(
+            (frame, context) =>
             {
-                var size = frame.CalculateSize();
+                var size = calculateSize(frame);
                 context.SetPayloadLength(size);
-                frame.WriteTo(context.GetBufferWriter(), size);
+                writeTo(frame, context.GetBufferWriter(), size);
                 context.Complete();
             },
-            static _ => throw new NotSupportedException("response frames are written by the server, never read")));
+            static _ => throw new NotSupportedException("response frames are written by the server, never read"));
 
     private static Marshaller<T> RequestMarshaller<T>(MessageParser<T> parser)
         where T : IMessage<T>, IBufferMessage =>
