@@ -8,6 +8,11 @@ namespace ControlPlane.Ambient.Builders;
 /// namespace grains whenever it changes (compared by content); <see cref="Diff"/> tells a namespace
 /// what to rebuild.
 /// </summary>
+/// <remarks>
+/// Never changed once made (a change makes new inputs), so the broadcast shares one instance among the
+/// namespace grains of a silo instead of copying it per grain (every node's locality, for every namespace).
+/// </remarks>
+[Immutable]
 [GenerateSerializer]
 public sealed class MeshInputs : IEquatable<MeshInputs>
 {
