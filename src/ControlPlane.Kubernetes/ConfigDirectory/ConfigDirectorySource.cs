@@ -23,9 +23,8 @@ public sealed partial class ConfigDirectorySource : BackgroundService
     private readonly TaskCompletionSource _initialSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SortedDictionary<string, FileState> _files = new(StringComparer.Ordinal);
 
-    // Which files define each object (the last in path order wins), and what was delivered for it.
-    private readonly Dictionary<ObjectKey, SortedSet<string>> _definers = [];
-    private readonly Dictionary<ObjectKey, IMeshObject> _current = [];
+    // Which files define each object, with each file's version of it; the winner is what was delivered.
+    private readonly Dictionary<ObjectKey, Definitions> _definitions = [];
 
     // Paths the watcher reported since the last sync; null = rescan everything (a watcher overflow).
     private readonly Lock _changedGate = new();
@@ -91,7 +90,7 @@ public sealed partial class ConfigDirectorySource : BackgroundService
             TakeChanged();
             await SyncAsync(root, null, stoppingToken).ConfigureAwait(false);
             _initialSync.TrySetResult();
-            LogLoaded(root, _current.Count);
+            LogLoaded(root, _definitions.Count);
             while (await signal.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 // Let a burst of editor writes settle before reading.
@@ -160,17 +159,28 @@ public sealed partial class ConfigDirectorySource : BackgroundService
             return;
         }
 
-        var affected = new HashSet<ObjectKey>();
+        // What each affected object was before (the winner delivered), then the files' new contents.
+        var before = new Dictionary<ObjectKey, IMeshObject?>();
+        void Note(ObjectKey key) =>
+            before.TryAdd(key, _definitions.TryGetValue(key, out var definitions) ? definitions.Object : null);
         foreach (var (path, state) in touched)
         {
-            if (_files.Remove(path, out var before))
+            if (_files.Remove(path, out var previous))
             {
-                foreach (var key in before.Objects.Keys)
+                foreach (var obj in previous.Defined)
                 {
-                    affected.Add(key);
-                    if (_definers.TryGetValue(key, out var definers) && definers.Remove(path) && definers.Count == 0)
+                    var key = ObjectKey.Of(obj);
+                    Note(key);
+                    if (_definitions.TryGetValue(key, out var definitions))
                     {
-                        _definers.Remove(key);
+                        if (definitions.Without(path) is { } rest)
+                        {
+                            _definitions[key] = rest;
+                        }
+                        else
+                        {
+                            _definitions.Remove(key);
+                        }
                     }
                 }
             }
@@ -179,42 +189,34 @@ public sealed partial class ConfigDirectorySource : BackgroundService
                 continue;
             }
             _files[path] = state;
-            foreach (var key in state.Objects.Keys)
+            // In document order, so a later document of the file wins over an earlier one.
+            foreach (var obj in state.Defined)
             {
-                affected.Add(key);
-                if (!_definers.TryGetValue(key, out var definers))
-                {
-                    definers = new SortedSet<string>(StringComparer.Ordinal);
-                    _definers[key] = definers;
-                }
-                definers.Add(path);
+                var key = ObjectKey.Of(obj);
+                Note(key);
+                _definitions[key] = _definitions.TryGetValue(key, out var definitions) ? definitions.With(path, obj) : new Definitions(path, obj, null);
             }
         }
         PublishProblems();
 
         var changes = new List<ObjectChange>();
-        foreach (var key in affected)
+        foreach (var (key, delivered) in before)
         {
-            IMeshObject? winner = null;
-            if (_definers.TryGetValue(key, out var definers))
+            if (!_definitions.TryGetValue(key, out var definitions))
             {
-                var path = definers.Max!;
-                winner = _files[path].Objects[key];
-                if (definers.Count > 1)
+                if (delivered is not null)
                 {
-                    LogDuplicate(key.ToString(), Path.GetRelativePath(root, path));
+                    changes.Add(ObjectChange.Delete(key));
                 }
+                continue;
             }
-            _current.TryGetValue(key, out var delivered);
-            if (winner is null && delivered is not null)
+            if (definitions.Others is not null)
             {
-                _current.Remove(key);
-                changes.Add(ObjectChange.Delete(key));
+                LogDuplicate(key.ToString(), Path.GetRelativePath(root, definitions.Path));
             }
-            else if (winner is not null && !winner.Equals(delivered))
+            if (!definitions.Object.Equals(delivered))
             {
-                _current[key] = winner;
-                changes.Add(new ObjectChange(key, winner));
+                changes.Add(new ObjectChange(key, definitions.Object));
             }
         }
         if (changes.Count > 0)
@@ -282,46 +284,80 @@ public sealed partial class ConfigDirectorySource : BackgroundService
         {
             // Mid-write or vanished: the watcher fires again once the writer is done.
             LogUnreadable(relative, ex.Message);
-            return _files.TryGetValue(path, out var previous) ? previous : new FileState(default, -1, []);
+            return _files.TryGetValue(path, out var previous) ? previous : FileState.Unreadable;
         }
         var documents = ManifestReader.Read(relative, text, _settings.ClusterId).ToList();
         _files.TryGetValue(path, out var previousState);
-        for (var i = 0; i < documents.Count; i++)
+        var objects = new IMeshObject?[documents.Count == 0 ? 0 : documents.Max(d => d.Index)];
+        var problems = new List<ManifestDocument>();
+        foreach (var document in documents)
         {
-            var document = documents[i];
+            var obj = document.Object;
             if (document.Error is not null)
             {
                 // Keep serving what this document held before it broke (an edit in progress, a typo).
-                var lastGood = previousState?.Documents.FirstOrDefault(d => d.Index == document.Index && d.Object is not null);
-                LogSkipped(document.Position, document.Error, lastGood is null ? "skipped" : "keeping its last good version");
-                documents[i] = document with { Object = lastGood?.Object };
+                obj = previousState?.ObjectOf(document.Index);
+                LogSkipped(document.Position, document.Error, obj is null ? "skipped" : "keeping its last good version");
+                problems.Add(document);
             }
-            else if (document.Object is null)
+            else if (obj is null)
             {
                 LogIgnoredKind(document.Position, document.ApiVersionKind ?? "?");
             }
+            objects[document.Index - 1] = obj;
         }
-        return new FileState(info.LastWriteTimeUtc, info.Length, documents);
+        return new FileState(info.LastWriteTimeUtc, info.Length, objects, problems);
     }
 
-    private sealed record FileState(DateTime LastWrite, long Length, IReadOnlyList<ManifestDocument> Documents)
+    /// <summary>A file as last read: the object of each document (by index from 1; null where none) and the documents skipped.</summary>
+    private sealed record FileState(DateTime LastWrite, long Length, IMeshObject?[] Objects, IReadOnlyList<ManifestDocument> Problems)
     {
-        /// <summary>The objects this file defines (a later document of the file wins over an earlier one).</summary>
-        public Dictionary<ObjectKey, IMeshObject> Objects { get; } = Index(Documents);
+        public static FileState Unreadable { get; } = new(default, -1, [], []);
 
-        public IReadOnlyList<ManifestDocument> Problems { get; } = [.. Documents.Where(d => d.Error is not null)];
+        /// <summary>The objects the file defines, in document order.</summary>
+        public IEnumerable<IMeshObject> Defined => Objects.OfType<IMeshObject>();
 
-        private static Dictionary<ObjectKey, IMeshObject> Index(IReadOnlyList<ManifestDocument> documents)
+        public IMeshObject? ObjectOf(int index) => index <= Objects.Length ? Objects[index - 1] : null;
+    }
+
+    /// <summary>
+    /// The files that define one object, each with its version of it. The winner (last path in ordinal order)
+    /// is kept apart from the others, which exist only while several files define the same object.
+    /// </summary>
+    private readonly record struct Definitions(string Path, IMeshObject Object, (string Path, IMeshObject Object)[]? Others)
+    {
+        /// <summary>These definitions with <paramref name="path"/>'s version set to <paramref name="obj"/>.</summary>
+        public Definitions With(string path, IMeshObject obj)
         {
-            var objects = new Dictionary<ObjectKey, IMeshObject>();
-            foreach (var document in documents)
+            if (path == Path)
             {
-                if (document.Object is { } obj)
-                {
-                    objects[ObjectKey.Of(obj)] = obj;
-                }
+                return this with { Object = obj };
             }
-            return objects;
+            var others = (Others ?? []).Where(o => o.Path != path).ToList();
+            if (string.CompareOrdinal(path, Path) > 0)
+            {
+                others.Add((Path, Object));
+                return new Definitions(path, obj, [.. others]);
+            }
+            others.Add((path, obj));
+            return this with { Others = [.. others] };
+        }
+
+        /// <summary>These definitions without <paramref name="path"/>'s; null when it was the only one.</summary>
+        public Definitions? Without(string path)
+        {
+            var others = (Others ?? []).Where(o => o.Path != path).ToList();
+            if (path != Path)
+            {
+                return this with { Others = others.Count == 0 ? null : [.. others] };
+            }
+            if (others.Count == 0)
+            {
+                return null;
+            }
+            var winner = others.MaxBy(o => o.Path, StringComparer.Ordinal);
+            others.Remove(winner);
+            return new Definitions(winner.Path, winner.Object, others.Count == 0 ? null : [.. others]);
         }
     }
 
