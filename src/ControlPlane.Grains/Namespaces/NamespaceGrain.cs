@@ -33,9 +33,8 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
     private readonly Dictionary<string, KubeNamespace> _namespaceByCluster = new(StringComparer.Ordinal);
 
     // What each object (or the static policy) publishes, who owns each published resource, and its content hash.
-    private readonly Dictionary<ObjectKey, List<ResourceId>> _resourcesOf = [];
-    private readonly Dictionary<ResourceId, ObjectKey> _owners = [];
-    private readonly Dictionary<ResourceId, ulong> _published = [];
+    private readonly Dictionary<ObjectKey, OwnedResources> _resourcesOf = [];
+    private readonly Dictionary<ResourceId, Publication> _published = [];
     private IReadOnlyList<HostClaim> _claims = [];
     private MeshInputs? _mesh;
     private readonly Guid _epoch = Guid.NewGuid();
@@ -245,7 +244,7 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
         // Rebuilt from the objects rather than kept: the bodies would double the grain's memory for a rare repair.
         var view = View();
         var byOwner = new Dictionary<ObjectKey, HashSet<ResourceId>>();
-        foreach (var (id, owner) in _owners)
+        foreach (var (id, (owner, _)) in _published)
         {
             if (!byOwner.TryGetValue(owner, out var ids))
             {
@@ -299,15 +298,14 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
             {
                 var id = new ResourceId(resource.Kind, resource.Name);
                 produced.Add(id);
-                _owners[id] = key;
                 var body = resource.Message.ToByteArray();
                 var hash = XxHash64.HashToUInt64(body);
-                if (_published.TryGetValue(id, out var publishedHash) && publishedHash == hash)
+                var unchanged = _published.TryGetValue(id, out var published) && published.Hash == hash;
+                _published[id] = new Publication(key, hash);
+                if (!unchanged)
                 {
-                    continue;
+                    ListFor(updated, id.Kind).Add(new PublishedResource(id.Name, body));
                 }
-                _published[id] = hash;
-                ListFor(updated, id.Kind).Add(new PublishedResource(id.Name, body));
             }
         }
         foreach (var (key, resources) in built)
@@ -317,9 +315,8 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
                 foreach (var id in before)
                 {
                     // Gone from this object, and not taken over by another one in this rebuild.
-                    if (!produced.Contains(id) && _owners.TryGetValue(id, out var owner) && owner == key)
+                    if (!produced.Contains(id) && _published.TryGetValue(id, out var published) && published.Owner == key)
                     {
-                        _owners.Remove(id);
                         _published.Remove(id);
                         ListFor(removed, id.Kind).Add(id.Name);
                     }
@@ -331,7 +328,7 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
             }
             else
             {
-                _resourcesOf[key] = [.. resources.Select(r => new ResourceId(r.Kind, r.Name))];
+                _resourcesOf[key] = OwnedResources.Of(resources);
             }
         }
         var batches = new List<ResourceBatch>(2);
@@ -575,6 +572,36 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
     }
 
     private readonly record struct ResourceId(AmbientResourceKind Kind, string Name);
+
+    /// <summary>A published resource: the object that owns it and the content hash last published.</summary>
+    private readonly record struct Publication(ObjectKey Owner, ulong Hash);
+
+    /// <summary>What one object publishes: nearly always one resource, kept inline; the rest in an array.</summary>
+    private readonly struct OwnedResources(ResourceId first, ResourceId[]? rest)
+    {
+        public static OwnedResources Of(List<AmbientResource> resources)
+        {
+            ResourceId[]? rest = null;
+            if (resources.Count > 1)
+            {
+                rest = new ResourceId[resources.Count - 1];
+                for (var i = 1; i < resources.Count; i++)
+                {
+                    rest[i - 1] = new ResourceId(resources[i].Kind, resources[i].Name);
+                }
+            }
+            return new OwnedResources(new ResourceId(resources[0].Kind, resources[0].Name), rest);
+        }
+
+        public IEnumerator<ResourceId> GetEnumerator()
+        {
+            yield return first;
+            foreach (var id in rest ?? [])
+            {
+                yield return id;
+            }
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Namespace {Namespace} seeded from the local store: {Objects} objects")]
     private partial void LogSeeded(string @namespace, int objects);
