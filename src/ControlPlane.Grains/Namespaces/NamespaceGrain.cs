@@ -292,11 +292,18 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
         var updated = new Dictionary<AmbientResourceKind, List<PublishedResource>>();
         var removed = new Dictionary<AmbientResourceKind, List<string>>();
         var produced = new HashSet<ResourceId>();
+        var ids = new Dictionary<ObjectKey, List<ResourceId>>(built.Count);
         foreach (var (key, resources) in built)
         {
+            _resourcesOf.TryGetValue(key, out var previous);
+            var ownIds = new List<ResourceId>(resources.Count);
+            ids[key] = ownIds;
             foreach (var resource in resources)
             {
-                var id = new ResourceId(resource.Kind, resource.Name);
+                // The name string this object published before, if any: the tables downstream keep the
+                // string they were first given, so a republished resource shares it rather than adding one.
+                var id = previous.Find(new ResourceId(resource.Kind, resource.Name));
+                ownIds.Add(id);
                 produced.Add(id);
                 var body = resource.Message.ToByteArray();
                 var hash = XxHash64.HashToUInt64(body);
@@ -328,7 +335,7 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
             }
             else
             {
-                _resourcesOf[key] = OwnedResources.Of(resources);
+                _resourcesOf[key] = OwnedResources.Of(ids[key]);
             }
         }
         var batches = new List<ResourceBatch>(2);
@@ -579,18 +586,23 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
     /// <summary>What one object publishes: nearly always one resource, kept inline; the rest in an array.</summary>
     private readonly struct OwnedResources(ResourceId first, ResourceId[]? rest)
     {
-        public static OwnedResources Of(List<AmbientResource> resources)
+        public static OwnedResources Of(List<ResourceId> ids) => new(ids[0], ids.Count > 1 ? [.. ids.Skip(1)] : null);
+
+        /// <summary>The id equal to <paramref name="id"/> among these (the instance held here), or <paramref name="id"/> itself.</summary>
+        public ResourceId Find(ResourceId id)
         {
-            ResourceId[]? rest = null;
-            if (resources.Count > 1)
+            if (first == id)
             {
-                rest = new ResourceId[resources.Count - 1];
-                for (var i = 1; i < resources.Count; i++)
+                return first;
+            }
+            foreach (var held in rest ?? [])
+            {
+                if (held == id)
                 {
-                    rest[i - 1] = new ResourceId(resources[i].Kind, resources[i].Name);
+                    return held;
                 }
             }
-            return new OwnedResources(new ResourceId(resources[0].Kind, resources[0].Name), rest);
+            return id;
         }
 
         public IEnumerator<ResourceId> GetEnumerator()
