@@ -110,14 +110,14 @@ public static class KubeObjectConverter
         return new Pod
         {
             Meta = Meta(pod.Metadata, cluster, namespaced: true),
-            NodeName = spec.NodeName ?? string.Empty,
-            ServiceAccount = spec.ServiceAccountName ?? string.Empty,
+            NodeName = Interned.String(spec.NodeName) ?? string.Empty,
+            ServiceAccount = Interned.String(spec.ServiceAccountName) ?? string.Empty,
             Ips = new ValueList<string>(ipList),
-            Phase = status.Phase ?? string.Empty,
+            Phase = Interned.String(status.Phase) ?? string.Empty,
             Ready = status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true,
             HostNetwork = spec.HostNetwork == true,
-            ContainerPorts = new ValueList<ContainerPort>(ports),
-            Controller = controller is null ? null : new OwnerReference(controller.Kind, controller.Name),
+            ContainerPorts = Interned.List(ports),
+            Controller = controller is null ? null : Interned.Value(new OwnerReference(Interned.String(controller.Kind), controller.Name)),
         };
     }
 
@@ -134,23 +134,23 @@ public static class KubeObjectConverter
             int? number = int.TryParse(target, out var parsed) ? parsed : null;
             var named = target is { Length: > 0 } && number is null ? target : null;
             ports.Add(new ServicePort(
-                port.Name ?? string.Empty,
+                Interned.String(port.Name) ?? string.Empty,
                 port.Port,
                 named is null ? number ?? port.Port : 0,
-                named,
-                port.Protocol ?? "TCP",
-                port.AppProtocol));
+                Interned.String(named),
+                Interned.String(port.Protocol) ?? "TCP",
+                Interned.String(port.AppProtocol)));
         }
         return new KubeService
         {
             Meta = Meta(service.Metadata, cluster, namespaced: true),
-            Type = spec.Type ?? "ClusterIP",
-            Selector = spec.Selector is { Count: > 0 } selector ? new StringMap(selector) : null,
+            Type = Interned.String(spec.Type) ?? "ClusterIP",
+            Selector = spec.Selector is { Count: > 0 } selector ? Interned.Map(selector) : null,
             ClusterIps = new ValueList<string>(clusterIps),
-            Ports = new ValueList<ServicePort>(ports),
-            IpFamilies = new ValueList<string>(spec.IpFamilies ?? []),
-            InternalTrafficPolicy = spec.InternalTrafficPolicy,
-            TrafficDistribution = spec.TrafficDistribution,
+            Ports = Interned.List(ports),
+            IpFamilies = Interned.List((spec.IpFamilies ?? []).Select(family => Interned.String(family)).ToList()),
+            InternalTrafficPolicy = Interned.String(spec.InternalTrafficPolicy),
+            TrafficDistribution = Interned.String(spec.TrafficDistribution),
             PublishNotReadyAddresses = spec.PublishNotReadyAddresses == true,
         };
     }
@@ -171,7 +171,7 @@ public static class KubeObjectConverter
                 throw new InvalidObjectException("endpoints[].addresses must not be empty");
             }
             var target = endpoint.TargetRef is { } reference
-                ? new EndpointTargetRef(reference.Kind ?? string.Empty, reference.NamespaceProperty ?? slice.Metadata?.NamespaceProperty ?? "default", reference.Name ?? string.Empty, reference.Uid ?? string.Empty)
+                ? new EndpointTargetRef(Interned.String(reference.Kind) ?? string.Empty, Interned.String(reference.NamespaceProperty ?? slice.Metadata?.NamespaceProperty) ?? "default", reference.Name ?? string.Empty, reference.Uid ?? string.Empty)
                 : null;
             endpoints.Add(new SliceEndpoint(new ValueList<string>(addresses), endpoint.Conditions?.Ready, target));
         }
@@ -183,13 +183,13 @@ public static class KubeObjectConverter
                 RequirePort(number, "ports[].port");
             }
             // The API server defaults the protocol to TCP.
-            ports.Add(new EndpointSlicePort(port.Name, port.Port, port.Protocol ?? "TCP"));
+            ports.Add(new EndpointSlicePort(Interned.String(port.Name), port.Port, Interned.String(port.Protocol) ?? "TCP"));
         }
         return new EndpointSlice
         {
             Meta = Meta(slice.Metadata, cluster, namespaced: true),
-            AddressType = addressType,
-            Ports = new ValueList<EndpointSlicePort>(ports),
+            AddressType = Interned.String(addressType),
+            Ports = Interned.List(ports),
             Endpoints = new ValueList<SliceEndpoint>(endpoints),
         };
     }
@@ -242,7 +242,7 @@ public static class KubeObjectConverter
             Ports = new ValueList<ServiceEntryPort>(ports),
             Resolution = resolution,
             Endpoints = new ValueList<WorkloadEndpoint>(endpoints),
-            WorkloadSelector = spec.WorkloadSelector is null ? null : new StringMap(spec.WorkloadSelector.Labels ?? []),
+            WorkloadSelector = spec.WorkloadSelector is null ? null : Interned.Map(spec.WorkloadSelector.Labels),
             SubjectAltNames = new ValueList<string>(spec.SubjectAltNames ?? []),
             AllocatedAddresses = new ValueList<HostAddress>(allocated),
         };
@@ -304,7 +304,7 @@ public static class KubeObjectConverter
         return new AuthorizationPolicy
         {
             Meta = Meta(policy.Metadata, cluster, namespaced: true),
-            Selector = spec.Selector?.MatchLabels is { } labels ? new StringMap(labels) : StringMap.Empty,
+            Selector = Interned.Map(spec.Selector?.MatchLabels),
             HasSelector = spec.Selector is not null,
             HasTargetRefs = spec.TargetRef is not null || spec.TargetRefs is { Count: > 0 },
             Action = action,
@@ -331,7 +331,7 @@ public static class KubeObjectConverter
         return new PeerAuthentication
         {
             Meta = Meta(policy.Metadata, cluster, namespaced: true),
-            Selector = spec.Selector?.MatchLabels is { } labels ? new StringMap(labels) : StringMap.Empty,
+            Selector = Interned.Map(spec.Selector?.MatchLabels),
             Mode = mode,
             PortLevelMtls = new ValueList<PortMtls>(ports.OrderBy(p => p.Port)),
         };
@@ -402,11 +402,11 @@ public static class KubeObjectConverter
         {
             Address = spec.Address,
             Ports = new ValueList<NamedPort>(ports.OrderBy(p => p.Name, StringComparer.Ordinal)),
-            Labels = new StringMap(labels),
-            Network = spec.Network ?? string.Empty,
-            Locality = spec.Locality ?? string.Empty,
+            Labels = Interned.Map(labels),
+            Network = Interned.String(spec.Network) ?? string.Empty,
+            Locality = Interned.String(spec.Locality) ?? string.Empty,
             Weight = spec.Weight ?? 0,
-            ServiceAccount = spec.ServiceAccount ?? string.Empty,
+            ServiceAccount = Interned.String(spec.ServiceAccount) ?? string.Empty,
         };
     }
 
@@ -420,7 +420,7 @@ public static class KubeObjectConverter
         }
         return new LabelSelector
         {
-            MatchLabels = selector.MatchLabels is null ? StringMap.Empty : new StringMap(selector.MatchLabels),
+            MatchLabels = Interned.Map(selector.MatchLabels),
             MatchExpressions = new ValueList<LabelSelectorRequirement>(requirements),
         };
     }
@@ -458,7 +458,7 @@ public static class KubeObjectConverter
     {
         foreach (var port in declared ?? [])
         {
-            ports.Add(new ContainerPort(port.Name ?? string.Empty, port.ContainerPort, port.Protocol ?? "TCP"));
+            ports.Add(new ContainerPort(Interned.String(port.Name) ?? string.Empty, port.ContainerPort, Interned.String(port.Protocol) ?? "TCP"));
         }
     }
 
@@ -472,12 +472,12 @@ public static class KubeObjectConverter
         {
             Cluster = cluster,
             // As kubectl does, a namespaced object without a namespace lands in "default".
-            Namespace = namespaced ? (string.IsNullOrEmpty(metadata.NamespaceProperty) ? "default" : metadata.NamespaceProperty) : string.Empty,
+            Namespace = namespaced ? Interned.String(string.IsNullOrEmpty(metadata.NamespaceProperty) ? "default" : metadata.NamespaceProperty) : string.Empty,
             Name = metadata.Name,
             Uid = metadata.Uid ?? string.Empty,
-            GenerateName = metadata.GenerateName ?? string.Empty,
-            Labels = metadata.Labels is null ? StringMap.Empty : new StringMap(metadata.Labels),
-            Annotations = metadata.Annotations is null ? StringMap.Empty : new StringMap(metadata.Annotations),
+            GenerateName = Interned.String(metadata.GenerateName) ?? string.Empty,
+            Labels = Interned.Map(metadata.Labels),
+            Annotations = Interned.Map(metadata.Annotations),
             CreationTimestamp = metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : default,
             Deleting = metadata.DeletionTimestamp is not null,
         };

@@ -43,7 +43,7 @@ public static class ManifestReader
         {
             return new ManifestDocument(file, index, line, null, null, "not a Kubernetes object: apiVersion and kind are required");
         }
-        var apiVersionKind = $"{header.ApiVersion}/{header.Kind}";
+        var apiVersionKind = ApiVersionKind(header.ApiVersion, header.Kind);
         try
         {
             var converted = KubeObjectConverter.Convert(apiVersionKind, body, cluster);
@@ -55,6 +55,21 @@ public static class ManifestReader
         {
             return new ManifestDocument(file, index, line, null, apiVersionKind, $"invalid {header.Kind}: {Describe(ex)}");
         }
+    }
+
+    /// <summary><c>apiVersion/kind</c>, pooled: every document keeps it, and most documents share a few.</summary>
+    private static string ApiVersionKind(string apiVersion, string kind)
+    {
+        var length = apiVersion.Length + 1 + kind.Length;
+        if (length > 256)
+        {
+            return $"{apiVersion}/{kind}";
+        }
+        Span<char> text = stackalloc char[length];
+        apiVersion.CopyTo(text);
+        text[apiVersion.Length] = '/';
+        kind.CopyTo(text[(apiVersion.Length + 1)..]);
+        return Interned.String(text);
     }
 
     /// <summary>Splits at <c>---</c> separator lines; yields each document with its first line number.</summary>
