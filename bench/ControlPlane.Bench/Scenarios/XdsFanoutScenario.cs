@@ -85,8 +85,10 @@ public sealed class XdsFanoutScenario : IScenario
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
 
                 // The same bytes the xDS server wrote for that change.
-                // (EncodedDeltaResource is itself a DeltaDiscoveryResponse holding just that resource.)
-                var response = DeltaDiscoveryResponse.Parser.ParseFrom(changed.EncodedDeltaResource);
+                // (The resource's delta entry is itself a DeltaDiscoveryResponse holding just that resource.)
+                var entry = new byte[changed.DeltaResourceLength];
+                changed.WriteDeltaResource(entry);
+                var response = DeltaDiscoveryResponse.Parser.ParseFrom(entry);
                 response.TypeUrl = TypeUrls.Address;
                 response.Nonce = $"c1-{round:x}";
                 response.SystemVersionInfo = round.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Resources;
-using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Grains.Distribution;
@@ -178,7 +177,8 @@ public sealed partial class HubBridge(IGrainFactory grains, XdsHub hub, ILogger<
         var updated = new List<XdsResource>(batch.Updated.Count);
         foreach (var resource in batch.Updated)
         {
-            updated.Add(new XdsResource(batch.TypeUrl, resource.Name, UnsafeByteOperations.UnsafeWrap(resource.Body)));
+            // The hub keeps the published array itself: in this silo it is the one the distribution grain holds.
+            updated.Add(new XdsResource(batch.TypeUrl, resource.Name, resource.Body));
             if (owners.TryGetValue(resource.Name, out var previous))
             {
                 if (previous == origin)

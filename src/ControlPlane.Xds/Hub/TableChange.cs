@@ -15,11 +15,11 @@ public sealed class TableChange
         Removed = removed;
         foreach (var resource in updated)
         {
-            EncodedDeltaBytes += resource.EncodedDeltaResource.Length;
+            EncodedDeltaBytes += resource.DeltaResourceLength;
         }
     }
 
-    /// <summary>Sum of the updated resources' <see cref="XdsResource.EncodedDeltaResource"/> lengths.</summary>
+    /// <summary>Sum of the updated resources' <see cref="XdsResource.DeltaResourceLength"/>s.</summary>
     internal long EncodedDeltaBytes { get; }
 
     public TableKey Key => Table.Key;

@@ -20,8 +20,8 @@ internal sealed class TableSnapshot
             var resource = Entries[i].Resource;
             resources[i] = resource;
             MaxRevision = Math.Max(MaxRevision, Entries[i].Revision);
-            deltaBytes += resource.EncodedDeltaResource.Length;
-            anyBytes += resource.EncodedAny.Length;
+            deltaBytes += resource.DeltaResourceLength;
+            anyBytes += resource.AnyLength;
             fingerprint = unchecked(fingerprint + resource.Fingerprint);
         }
         Resources = resources;
@@ -39,10 +39,10 @@ internal sealed class TableSnapshot
     /// <summary>The latest hub commit among the entries.</summary>
     public long MaxRevision { get; }
 
-    /// <summary>Sum of <see cref="XdsResource.EncodedDeltaResource"/> lengths.</summary>
+    /// <summary>Sum of <see cref="XdsResource.DeltaResourceLength"/>s.</summary>
     public long EncodedDeltaBytes { get; }
 
-    /// <summary>Sum of <see cref="XdsResource.EncodedAny"/> lengths.</summary>
+    /// <summary>Sum of <see cref="XdsResource.AnyLength"/>s.</summary>
     public long EncodedAnyBytes { get; }
 
     /// <summary>Sum of <see cref="XdsResource.Fingerprint"/>s: the set's state-of-the-world version.</summary>

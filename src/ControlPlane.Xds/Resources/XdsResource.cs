@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text;
 using ControlPlane.Xds.Wire;
 using Google.Protobuf;
@@ -11,10 +14,11 @@ namespace ControlPlane.Xds.Resources;
 /// what differs.
 /// </summary>
 /// <remarks>
-/// The resource is kept as the exact bytes it takes on the wire: one buffer holding the
-/// <c>resources</c> entry of a DeltaDiscoveryResponse (an envoy.service.discovery.v3.Resource with
-/// version, Any and name), whose middle is the <c>resources</c> entry of a state-of-the-world
-/// DiscoveryResponse (the Any), whose end is the body. Every stream writes these bytes as they are.
+/// Only the body is kept, and the framing a response needs around it is written as the response is:
+/// the <c>resources</c> entry of a DeltaDiscoveryResponse (an envoy.service.discovery.v3.Resource with
+/// version, Any and name), or the <c>resources</c> entry of a state-of-the-world DiscoveryResponse (the
+/// Any). The body array is the one the producer encoded (in a silo, the very array the distribution grain
+/// holds), so a resource costs its body once, not once per holder.
 /// </remarks>
 public sealed class XdsResource
 {
@@ -26,50 +30,37 @@ public sealed class XdsResource
     private const int AnyTypeUrlField = 1;
     private const int AnyValueField = 2;
 
-    private readonly byte[] _wire;
-    private readonly int _anyStart;
-    private readonly int _anyLength;
-    private readonly int _bodyStart;
+    private readonly EncodedTypeUrl _typeUrl;
+    private readonly byte[] _body;
+    private readonly int _nameLength;
 
+    /// <summary>Takes a copy of <paramref name="body"/> only when it is a slice of a larger array.</summary>
     public XdsResource(string typeUrl, string name, ByteString body)
+        : this(typeUrl, name, Owned(body))
+    {
+    }
+
+    /// <summary>
+    /// Takes ownership of <paramref name="body"/>, the encoded resource message: it is kept as it is, and
+    /// the caller must never change it afterwards.
+    /// </summary>
+    public XdsResource(string typeUrl, string name, byte[] body)
     {
         ArgumentException.ThrowIfNullOrEmpty(typeUrl);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        TypeUrl = typeUrl;
+        ArgumentNullException.ThrowIfNull(body);
+        _typeUrl = EncodedTypeUrl.Of(typeUrl);
+        _body = body;
         Name = name;
-        var hash = XxHash64.HashToUInt64(body.Span);
+        var hash = XxHash64.HashToUInt64(body);
         Version = hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-        Fingerprint = FingerprintOf(Encoding.UTF8.GetBytes(name), hash);
-
-        var typeUrlBytes = Encoding.UTF8.GetByteCount(typeUrl);
-        var nameBytes = Encoding.UTF8.GetByteCount(name);
-        // Field by field in field-number order, as Google.Protobuf writes them; an empty body is left out.
-        var anyPayload = ProtoWire.FieldSize(typeUrlBytes) + (body.Length == 0 ? 0 : ProtoWire.FieldSize(body.Length));
-        var resourcePayload = ProtoWire.FieldSize(Version.Length) + ProtoWire.FieldSize(anyPayload) + ProtoWire.FieldSize(nameBytes);
-        _wire = new byte[ProtoWire.FieldSize(resourcePayload)];
-        var span = _wire.AsSpan();
-        var at = ProtoWire.WriteHeader(span, ResponseResourcesField, resourcePayload);
-        at += ProtoWire.WriteString(span[at..], ResourceVersionField, Version);
-        _anyStart = at;
-        at += ProtoWire.WriteHeader(span[at..], ResourceAnyField, anyPayload);
-        at += ProtoWire.WriteString(span[at..], AnyTypeUrlField, typeUrl);
-        if (body.Length > 0)
-        {
-            at += ProtoWire.WriteHeader(span[at..], AnyValueField, body.Length);
-        }
-        _bodyStart = at;
-        body.Span.CopyTo(span[at..]);
-        at += body.Length;
-        _anyLength = at - _anyStart;
-        at += ProtoWire.WriteString(span[at..], ResourceNameField, name);
-        Body = UnsafeByteOperations.UnsafeWrap(_wire.AsMemory(_bodyStart, body.Length));
-        if (at != _wire.Length)
-        {
-            throw new InvalidOperationException($"encoded {at} bytes of resource {name}, expected {_wire.Length}");
-        }
+        _nameLength = Encoding.UTF8.GetByteCount(name);
+        Fingerprint = FingerprintOf(name, _nameLength, hash);
+        AnyLength = ProtoWire.FieldSize(AnyPayload);
+        DeltaResourceLength = ProtoWire.FieldSize(DeltaResourcePayload);
     }
 
-    public string TypeUrl { get; }
+    public string TypeUrl => _typeUrl.Value;
 
     public string Name { get; }
 
@@ -82,17 +73,99 @@ public sealed class XdsResource
     /// </summary>
     public ulong Fingerprint { get; }
 
-    /// <summary>The encoded resource message (not wrapped in Any).</summary>
-    public ByteString Body { get; }
+    /// <summary>The encoded resource message (not wrapped in Any): a view of the kept array, made on each call.</summary>
+    public ByteString Body => UnsafeByteOperations.UnsafeWrap(_body);
 
     /// <summary>
-    /// The resource as one <c>resources</c> entry of a DeltaDiscoveryResponse: tag, length and the
+    /// Length of the resource as one <c>resources</c> entry of a DeltaDiscoveryResponse: tag, length and the
     /// encoded envoy.service.discovery.v3.Resource {version, resource (Any), name}.
     /// </summary>
-    public ReadOnlySpan<byte> EncodedDeltaResource => _wire;
+    public int DeltaResourceLength { get; }
 
-    /// <summary>The resource as one <c>resources</c> entry of a DiscoveryResponse: tag, length and the encoded Any.</summary>
-    public ReadOnlySpan<byte> EncodedAny => _wire.AsSpan(_anyStart, _anyLength);
+    /// <summary>Length of the resource as one <c>resources</c> entry of a DiscoveryResponse: tag, length and the encoded Any.</summary>
+    public int AnyLength { get; }
+
+    // Field by field in field-number order, as Google.Protobuf writes them; an empty body is left out.
+    private int AnyPayload => ProtoWire.FieldSize(_typeUrl.Utf8.Length) + (_body.Length == 0 ? 0 : ProtoWire.FieldSize(_body.Length));
+
+    private int DeltaResourcePayload => ProtoWire.FieldSize(Version.Length) + AnyLength + ProtoWire.FieldSize(_nameLength);
+
+    /// <summary>Writes the <see cref="DeltaResourceLength"/> bytes of the DeltaDiscoveryResponse <c>resources</c> entry.</summary>
+    public void WriteDeltaResource(Span<byte> destination)
+    {
+        var at = WriteDeltaHead(destination);
+        _body.CopyTo(destination[at..]);
+        at += _body.Length;
+        ProtoWire.WriteString(destination[at..], ResourceNameField, Name, _nameLength);
+    }
+
+    /// <summary>Writes the <see cref="AnyLength"/> bytes of the DiscoveryResponse <c>resources</c> entry.</summary>
+    public void WriteAny(Span<byte> destination)
+    {
+        var at = WriteAnyHead(destination, ResponseResourcesField);
+        _body.CopyTo(destination[at..]);
+    }
+
+    /// <summary>Writes the DeltaDiscoveryResponse <c>resources</c> entry straight into a response.</summary>
+    internal void WriteDeltaResource(ref WireWriter writer)
+    {
+        WriteDeltaHead(writer.Take(DeltaHeadLength));
+        writer.Write(_body);
+        writer.WriteString(ResourceNameField, Name, _nameLength);
+    }
+
+    /// <summary>Writes the DiscoveryResponse <c>resources</c> entry straight into a response.</summary>
+    internal void WriteAny(ref WireWriter writer)
+    {
+        WriteAnyHead(writer.Take(AnyHeadLength), ResponseResourcesField);
+        writer.Write(_body);
+    }
+
+    /// <summary>What comes before the body in the delta entry: its header, the version and the Any up to the body.</summary>
+    private int DeltaHeadLength => DeltaResourceLength - _body.Length - ProtoWire.FieldSize(_nameLength);
+
+    /// <summary>What comes before the body in the Any.</summary>
+    private int AnyHeadLength => AnyLength - _body.Length;
+
+    private int WriteDeltaHead(Span<byte> destination)
+    {
+        var at = ProtoWire.WriteHeader(destination, ResponseResourcesField, DeltaResourcePayload);
+        at += ProtoWire.WriteString(destination[at..], ResourceVersionField, Version, Version.Length);
+        return at + WriteAnyHead(destination[at..], ResourceAnyField);
+    }
+
+    private int WriteAnyHead(Span<byte> destination, int field)
+    {
+        var at = ProtoWire.WriteHeader(destination, field, AnyPayload);
+        at += ProtoWire.WriteHeader(destination[at..], AnyTypeUrlField, _typeUrl.Utf8.Length);
+        _typeUrl.Utf8.CopyTo(destination[at..]);
+        at += _typeUrl.Utf8.Length;
+        if (_body.Length > 0)
+        {
+            at += ProtoWire.WriteHeader(destination[at..], AnyValueField, _body.Length);
+        }
+        return at;
+    }
+
+    private static byte[] Owned(ByteString body) =>
+        MemoryMarshal.TryGetArray(body.Memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : body.ToByteArray();
+
+    /// <summary>The <see cref="Fingerprint"/> of a resource named <paramref name="name"/> (of that many UTF-8 bytes) whose body hashes to <paramref name="contentHash"/>.</summary>
+    private static ulong FingerprintOf(string name, int utf8Length, ulong contentHash)
+    {
+        const int OnStack = 256;
+        byte[]? rented = null;
+        var utf8 = utf8Length <= OnStack ? stackalloc byte[OnStack] : (rented = ArrayPool<byte>.Shared.Rent(utf8Length));
+        utf8 = utf8[..Encoding.UTF8.GetBytes(name, utf8)];
+        var fingerprint = FingerprintOf(utf8, contentHash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+        return fingerprint;
+    }
 
     /// <summary>The <see cref="Fingerprint"/> of a resource named <paramref name="utf8Name"/> whose body hashes to <paramref name="contentHash"/>.</summary>
     internal static ulong FingerprintOf(ReadOnlySpan<byte> utf8Name, ulong contentHash) =>
@@ -140,5 +213,23 @@ public sealed class XdsResource
     ];
 
     public static XdsResource Create(string typeUrl, string name, IMessage message) =>
-        new(typeUrl, name, message.ToByteString());
+        new(typeUrl, name, message.ToByteArray());
+
+    /// <summary>A type URL with its UTF-8 bytes, one per distinct type URL (there are a handful), shared by its resources.</summary>
+    private sealed class EncodedTypeUrl
+    {
+        private static readonly ConcurrentDictionary<string, EncodedTypeUrl> Known = new(StringComparer.Ordinal);
+
+        private EncodedTypeUrl(string value)
+        {
+            Value = value;
+            Utf8 = Encoding.UTF8.GetBytes(value);
+        }
+
+        public string Value { get; }
+
+        public byte[] Utf8 { get; }
+
+        public static EncodedTypeUrl Of(string typeUrl) => Known.GetOrAdd(typeUrl, static t => new EncodedTypeUrl(t));
+    }
 }

@@ -5,8 +5,8 @@ using ControlPlane.Xds.Wire;
 namespace ControlPlane.Xds.Server;
 
 /// <summary>
-/// A DeltaDiscoveryResponse as the server writes it: the pre-encoded resources are copied to the wire
-/// as they are, so no stream re-serializes a resource. The bytes are exactly those Google.Protobuf
+/// A DeltaDiscoveryResponse as the server writes it: each resource's encoded body is copied to the wire
+/// with its framing written around it, so no stream re-serializes a resource. The bytes are exactly those Google.Protobuf
 /// writes for the same message, so every client decodes them unchanged.
 /// </summary>
 public sealed class DeltaResponseFrame
@@ -54,7 +54,7 @@ public sealed class DeltaResponseFrame
             size = ProtoWire.StringFieldSize(SystemVersionInfo);
             for (var i = 0; i < Resources.Count; i++)
             {
-                size += Resources[i].EncodedDeltaResource.Length;
+                size += Resources[i].DeltaResourceLength;
             }
         }
         size += ProtoWire.StringFieldSize(TypeUrl) + ProtoWire.StringFieldSize(Nonce);
@@ -73,7 +73,7 @@ public sealed class DeltaResponseFrame
         writer.WriteString(SystemVersionInfoField, SystemVersionInfo);
         for (var i = 0; i < Resources.Count; i++)
         {
-            writer.Write(Resources[i].EncodedDeltaResource);
+            Resources[i].WriteDeltaResource(ref writer);
         }
         writer.WriteString(TypeUrlField, TypeUrl);
         writer.WriteString(NonceField, Nonce);

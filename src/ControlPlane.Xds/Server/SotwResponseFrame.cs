@@ -5,8 +5,8 @@ using ControlPlane.Xds.Wire;
 namespace ControlPlane.Xds.Server;
 
 /// <summary>
-/// A state-of-the-world DiscoveryResponse as the server writes it: the pre-encoded Any of every resource
-/// is copied to the wire as it is. The bytes are exactly those Google.Protobuf writes for the same message.
+/// A state-of-the-world DiscoveryResponse as the server writes it: the encoded body of every resource is
+/// copied to the wire inside an Any written around it. The bytes are exactly those Google.Protobuf writes for the same message.
 /// </summary>
 public sealed class SotwResponseFrame
 {
@@ -42,7 +42,7 @@ public sealed class SotwResponseFrame
             size = ProtoWire.StringFieldSize(VersionInfo);
             for (var i = 0; i < Resources.Count; i++)
             {
-                size += Resources[i].EncodedAny.Length;
+                size += Resources[i].AnyLength;
             }
         }
         size += ProtoWire.StringFieldSize(TypeUrl) + ProtoWire.StringFieldSize(Nonce) + ControlPlaneIdentity.EncodedSotwField.Length;
@@ -56,7 +56,7 @@ public sealed class SotwResponseFrame
         writer.WriteString(VersionInfoField, VersionInfo);
         for (var i = 0; i < Resources.Count; i++)
         {
-            writer.Write(Resources[i].EncodedAny);
+            Resources[i].WriteAny(ref writer);
         }
         writer.WriteString(TypeUrlField, TypeUrl);
         writer.WriteString(NonceField, Nonce);

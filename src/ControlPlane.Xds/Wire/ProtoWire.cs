@@ -48,7 +48,13 @@ internal static class ProtoWire
         {
             return 0;
         }
-        var written = WriteHeader(destination, field, Encoding.UTF8.GetByteCount(value));
+        return WriteString(destination, field, value, Encoding.UTF8.GetByteCount(value));
+    }
+
+    /// <summary>Writes a non-empty string field whose UTF-8 length is already known; returns the bytes written.</summary>
+    public static int WriteString(Span<byte> destination, int field, string value, int utf8Length)
+    {
+        var written = WriteHeader(destination, field, utf8Length);
         return written + Encoding.UTF8.GetBytes(value, destination[written..]);
     }
 }

@@ -42,14 +42,23 @@ internal ref struct WireWriter(IBufferWriter<byte> output, int size)
         {
             return;
         }
-        var length = Encoding.UTF8.GetByteCount(value);
-        var size = ProtoWire.FieldSize(length);
+        WriteString(field, value, Encoding.UTF8.GetByteCount(value));
+    }
+
+    /// <summary>Writes a non-empty string field whose UTF-8 length is already known.</summary>
+    public void WriteString(int field, string value, int utf8Length) =>
+        ProtoWire.WriteString(Take(ProtoWire.FieldSize(utf8Length)), field, value, utf8Length);
+
+    /// <summary>The next <paramref name="size"/> bytes, in one piece, counted as written: the caller fills them all.</summary>
+    public Span<byte> Take(int size)
+    {
         if (size > _span.Length - _used)
         {
             Next(size);
         }
-        _used += ProtoWire.WriteHeader(_span[_used..], field, length);
-        _used += Encoding.UTF8.GetBytes(value, _span[_used..]);
+        var taken = _span.Slice(_used, size);
+        _used += size;
+        return taken;
     }
 
     /// <summary>Hands everything written so far to the output.</summary>

@@ -55,9 +55,13 @@ public sealed class DeltaResponseViewTests
     private static XdsResource Resource(string name, string revision) =>
         XdsResource.Create(TypeUrls.Address, name, new Address { Workload = new Workload { Uid = name, Name = name, CanonicalRevision = revision } });
 
-    // The resource as the server writes it: its pre-encoded DeltaDiscoveryResponse.resources entry.
-    private static Envoy.Service.Discovery.V3.Resource Delta(XdsResource resource) =>
-        DeltaDiscoveryResponse.Parser.ParseFrom(resource.EncodedDeltaResource).Resources.Single();
+    // The resource as the server writes it: its DeltaDiscoveryResponse.resources entry.
+    private static Envoy.Service.Discovery.V3.Resource Delta(XdsResource resource)
+    {
+        var entry = new byte[resource.DeltaResourceLength];
+        resource.WriteDeltaResource(entry);
+        return DeltaDiscoveryResponse.Parser.ParseFrom(entry).Resources.Single();
+    }
 
     private static byte[] Encode(params Envoy.Service.Discovery.V3.Resource[] resources) =>
         new DeltaDiscoveryResponse

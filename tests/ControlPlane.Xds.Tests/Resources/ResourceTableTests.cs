@@ -36,8 +36,8 @@ public sealed class ResourceTableTests
 
         var snapshot = table.Snapshot();
 
-        Assert.Equal(resources.Sum(r => r.EncodedDeltaResource.Length), snapshot.EncodedDeltaBytes);
-        Assert.Equal(resources.Sum(r => r.EncodedAny.Length), snapshot.EncodedAnyBytes);
+        Assert.Equal(resources.Sum(r => r.DeltaResourceLength), snapshot.EncodedDeltaBytes);
+        Assert.Equal(resources.Sum(r => r.AnyLength), snapshot.EncodedAnyBytes);
         Assert.Equal(resources.Aggregate(0UL, (sum, r) => unchecked(sum + r.Fingerprint)), snapshot.Fingerprint);
     }
 

@@ -18,7 +18,7 @@ public sealed class XdsResourceTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void EncodedDeltaResource_IsWhatGoogleProtobufWritesForTheResourcesEntry(string name, int bodyLength)
+    public void WriteDeltaResource_IsWhatGoogleProtobufWritesForTheResourcesEntry(string name, int bodyLength)
     {
         var body = Body(bodyLength);
         var resource = new XdsResource(TypeUrls.Address, name, body);
@@ -28,19 +28,23 @@ public sealed class XdsResourceTests
             Resources = { new Resource { Name = name, Version = resource.Version, Resource_ = new Any { TypeUrl = TypeUrls.Address, Value = body } } },
         }.ToByteArray();
 
-        Assert.Equal(expected, resource.EncodedDeltaResource.ToArray());
+        var written = new byte[resource.DeltaResourceLength];
+        resource.WriteDeltaResource(written);
+        Assert.Equal(expected, written);
     }
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void EncodedAny_IsWhatGoogleProtobufWritesForTheResourcesEntry(string name, int bodyLength)
+    public void WriteAny_IsWhatGoogleProtobufWritesForTheResourcesEntry(string name, int bodyLength)
     {
         var body = Body(bodyLength);
         var resource = new XdsResource(TypeUrls.Cluster, name, body);
 
         var expected = new DiscoveryResponse { Resources = { new Any { TypeUrl = TypeUrls.Cluster, Value = body } } }.ToByteArray();
 
-        Assert.Equal(expected, resource.EncodedAny.ToArray());
+        var written = new byte[resource.AnyLength];
+        resource.WriteAny(written);
+        Assert.Equal(expected, written);
     }
 
     [Fact]
