@@ -7,8 +7,10 @@ namespace ControlPlane.Ambient.Collections;
 /// <remarks>
 /// One array of alternating keys and values, sorted ordinally by key: a pod holds a few of these, so a
 /// tree of nodes per map (what a sorted dictionary costs) would be most of its weight. Lookups are binary
-/// searches; equality and subset checks walk both arrays in order.
+/// searches; equality and subset checks walk both arrays in order. Immutable, so Orleans copies of a
+/// record share its maps rather than rebuilding them.
 /// </remarks>
+[Immutable]
 public readonly struct StringMap : IEquatable<StringMap>, IReadOnlyDictionary<string, string>
 {
     /// <summary>Key at even indices, its value after it; null when empty.</summary>

@@ -4,6 +4,11 @@ using System.Collections.Immutable;
 namespace ControlPlane.Ambient.Collections;
 
 /// <summary>An immutable list with value equality, so records holding lists compare by content.</summary>
+/// <remarks>
+/// Holds immutable values (strings, model records), so Orleans copies of a record share its lists
+/// rather than copying every element.
+/// </remarks>
+[Immutable]
 public readonly struct ValueList<T> : IEquatable<ValueList<T>>, IReadOnlyList<T>
 {
     private readonly ImmutableArray<T> _items;

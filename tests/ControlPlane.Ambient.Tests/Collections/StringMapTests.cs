@@ -118,4 +118,24 @@ public sealed class StringMapTests
         Assert.Equal(["app", "version"], copy.Labels.Keys);
         Assert.Equal(StringMap.Empty, copy.Annotations);
     }
+
+    [Fact]
+    public void OrleansCopier_RecordWithMapsAndLists_SharesThemWithTheCopy()
+    {
+        var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var pod = new Pod
+        {
+            Meta = new ObjectMeta { Cluster = "c", Namespace = "ns", Name = "n", Labels = Map("app", "a") },
+            ContainerPorts = new ValueList<ContainerPort>([new("http", 8080, "TCP")]),
+        };
+
+        var copy = services.GetRequiredService<DeepCopier<Pod>>().Copy(pod);
+
+        Assert.Equal(pod, copy);
+        Assert.Same(Entries(pod.Meta.Labels), Entries(copy.Meta.Labels));
+        Assert.Same(pod.ContainerPorts[0], copy.ContainerPorts[0]);
+    }
+
+    private static object? Entries(StringMap map) =>
+        typeof(StringMap).GetField("_entries", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(map);
 }
