@@ -24,6 +24,7 @@ public sealed class ServerProbe
     private long _firstAt;
     private long _lastEndedAt;
     private long _busyTicks;
+    private long _active;
     private volatile bool _armed;
 
     public ServerProbe(MeshSettings settings, XdsHub hub)
@@ -53,7 +54,7 @@ public sealed class ServerProbe
         {
             lock (_gate)
             {
-                return new SinkStats(_calls, _changes, _firstAt, _lastEndedAt, _busyTicks * 1000d / Stopwatch.Frequency);
+                return new SinkStats(_calls, _changes, _firstAt, _lastEndedAt, _busyTicks * 1000d / Stopwatch.Frequency, _active);
             }
         }
     }
@@ -91,6 +92,7 @@ public sealed class ServerProbe
         lock (_gate)
         {
             _calls++;
+            _active++;
             _changes += changes.Count;
             if (_firstAt == 0)
             {
@@ -108,6 +110,7 @@ public sealed class ServerProbe
         lock (_gate)
         {
             _lastEndedAt = ended;
+            _active--;
             _busyTicks += ended - started;
         }
         if (_armed)

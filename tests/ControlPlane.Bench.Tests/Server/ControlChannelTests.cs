@@ -31,7 +31,7 @@ public sealed class ControlChannelTests
     [Fact]
     public void TryParseReply_FormattedReply_CarriesBody()
     {
-        var stats = new SinkStats(Calls: 3, Changes: 12_100, FirstAt: 10, LastEndedAt: 20, BusyMs: 1.5);
+        var stats = new SinkStats(Calls: 3, Changes: 12_100, FirstAt: 10, LastEndedAt: 20, BusyMs: 1.5, Active: 1);
 
         Assert.True(ControlChannel.TryParseReply(ControlChannel.FormatReply(4, stats), out var reply));
 
