@@ -51,6 +51,11 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
         await store.WhenSyncedAsync(cancellationToken).WaitAsync(LocalObjectStore.SeedTimeout, cancellationToken);
         _mesh = await GrainFactory.GetGrain<IMeshGrain>(GrainKeys.Mesh).RegisterNamespaceAsync(Name);
         var objects = store.NamespaceObjects(Name);
+        // Sized for the seed at once rather than grown by doubling: these maps are most of a grain's memory.
+        _pods.EnsureCapacity(objects.Count(o => o is Pod));
+        _services.EnsureCapacity(objects.Count(o => o is KubeService));
+        _resourcesOf.EnsureCapacity(objects.Count);
+        _published.EnsureCapacity(objects.Count);
         // Everything is rebuilt below: what each object would mark is not needed.
         var marked = new HashSet<ObjectKey>();
         foreach (var obj in objects)

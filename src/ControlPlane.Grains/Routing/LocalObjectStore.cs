@@ -67,6 +67,7 @@ public sealed class LocalObjectStore(MeshSettings settings)
     {
         lock (_gate)
         {
+            EnsureCapacity(changes);
             foreach (var change in changes)
             {
                 var route = GrainRoute.Of(change.Key, settings);
@@ -120,6 +121,35 @@ public sealed class LocalObjectStore(MeshSettings settings)
         lock (_gate)
         {
             return [.. _namespaces.Keys];
+        }
+    }
+
+    /// <summary>
+    /// Sizes each namespace's map for the objects a large batch (an initial list) adds, rather than growing
+    /// it by doubling, which leaves up to half of it empty.
+    /// </summary>
+    private void EnsureCapacity(IReadOnlyList<ObjectChange> changes)
+    {
+        if (changes.Count < 64)
+        {
+            return;
+        }
+        var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var change in changes)
+        {
+            if (change.Object is not null && GrainRoute.Of(change.Key, settings).Namespace is { } ns)
+            {
+                added[ns] = added.GetValueOrDefault(ns) + 1;
+            }
+        }
+        foreach (var (ns, count) in added)
+        {
+            if (!_namespaces.TryGetValue(ns, out var objects))
+            {
+                objects = new Dictionary<ObjectKey, IMeshObject>(count);
+                _namespaces[ns] = objects;
+            }
+            objects.EnsureCapacity(objects.Count + count);
         }
     }
 
