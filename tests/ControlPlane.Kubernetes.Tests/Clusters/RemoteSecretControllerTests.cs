@@ -15,8 +15,9 @@ public sealed class RemoteSecretControllerTests
         h.ApplySecret("istio-remote-secret-east", ("east", remote.Kubeconfig()));
 
         await Eventually.WaitUntilAsync(() => h.Sink.Has("east", Kinds.Pod, "shop", "east-pod"), "the remote pod arrived");
+        // Each resource has its own informer, so the namespace may arrive after the pod.
+        await Eventually.WaitUntilAsync(() => h.Sink.Has("east", Kinds.Namespace, "", "shop"), "the remote namespace arrived");
         Assert.True(h.Sink.Has("local", Kinds.Pod, "shop", "local-pod"));
-        Assert.True(h.Sink.Has("east", Kinds.Namespace, "", "shop"));
         await Eventually.WaitUntilAsync(() => h.Status("east")?.Synced == true, "the remote cluster synced");
         var status = h.Status("east")!;
         Assert.Equal("istio-system/istio-remote-secret-east", status.Secret);
