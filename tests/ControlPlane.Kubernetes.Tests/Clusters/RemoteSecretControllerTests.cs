@@ -76,7 +76,10 @@ public sealed class RemoteSecretControllerTests
         var west = await h.StartRemoteAsync("west", Pod("shop", "west-pod", "10.2.0.1"));
         h.ApplySecret("east-secret", ("east", east.Kubeconfig()));
         h.ApplySecret("west-secret", ("west", west.Kubeconfig()));
-        await Eventually.WaitUntilAsync(() => h.Sink.Has("east", Kinds.Pod, "shop", "east-pod") && h.Sink.Has("west", Kinds.Pod, "shop", "west-pod"), "both remotes synced");
+        // Each resource has its own informer: the namespace may arrive after the pods.
+        await Eventually.WaitUntilAsync(
+            () => h.Sink.Has("east", Kinds.Pod, "shop", "east-pod") && h.Sink.Has("east", Kinds.Namespace, "", "shop") && h.Sink.Has("west", Kinds.Pod, "shop", "west-pod"),
+            "both remotes synced");
         h.Sink.Take();
 
         h.Local.Delete(ApiResource.Secrets, "istio-system", "east-secret");
