@@ -76,7 +76,7 @@ public sealed class DistributionGrainRecoveryTests : IAsyncLifetime
         foreach (var silo in Enumerable.Range(0, 2))
         {
             using var probe = new HubProbe(_cluster.Hub(silo));
-            await FullBuild.AssertHubMatchesAsync(probe, objects, Recovery);
+            Assert.Empty(await FullBuild.HubDifferencesAsync(probe, objects, Recovery));
         }
     }
 
