@@ -346,6 +346,11 @@ public sealed partial class ConfigDirectorySource : BackgroundService
         /// <summary>These definitions without <paramref name="path"/>'s; null when it was the only one.</summary>
         public Definitions? Without(string path)
         {
+            if (Others is null)
+            {
+                // The common case: one file defines the object.
+                return path == Path ? null : this;
+            }
             var others = (Others ?? []).Where(o => o.Path != path).ToList();
             if (path != Path)
             {
