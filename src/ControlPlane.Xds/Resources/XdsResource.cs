@@ -55,7 +55,7 @@ public sealed class XdsResource
         var hash = XxHash64.HashToUInt64(body);
         Version = hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
         _nameLength = Encoding.UTF8.GetByteCount(name);
-        Fingerprint = FingerprintOf(name, _nameLength, hash);
+        Fingerprint = FingerprintOf(name, _nameLength, Version);
         AnyLength = ProtoWire.FieldSize(AnyPayload);
         DeltaResourceLength = ProtoWire.FieldSize(DeltaResourcePayload);
     }
@@ -67,10 +67,7 @@ public sealed class XdsResource
     /// <summary>Content hash of <see cref="Body"/>.</summary>
     public string Version { get; }
 
-    /// <summary>
-    /// Hash of name and version; summed over a set it gives an order-independent version for
-    /// state-of-the-world responses.
-    /// </summary>
+    /// <summary>The <see cref="ResourceFingerprint"/> of name and version.</summary>
     public ulong Fingerprint { get; }
 
     /// <summary>The encoded resource message (not wrapped in Any): a view of the kept array, made on each call.</summary>
@@ -152,65 +149,21 @@ public sealed class XdsResource
             ? segment.Array
             : body.ToByteArray();
 
-    /// <summary>The <see cref="Fingerprint"/> of a resource named <paramref name="name"/> (of that many UTF-8 bytes) whose body hashes to <paramref name="contentHash"/>.</summary>
-    private static ulong FingerprintOf(string name, int utf8Length, ulong contentHash)
+    private static ulong FingerprintOf(string name, int utf8Length, string version)
     {
         const int OnStack = 256;
         byte[]? rented = null;
         var utf8 = utf8Length <= OnStack ? stackalloc byte[OnStack] : (rented = ArrayPool<byte>.Shared.Rent(utf8Length));
         utf8 = utf8[..Encoding.UTF8.GetBytes(name, utf8)];
-        var fingerprint = FingerprintOf(utf8, contentHash);
+        Span<byte> ascii = stackalloc byte[ResourceFingerprint.VersionLength];
+        Encoding.ASCII.GetBytes(version, ascii);
+        var fingerprint = ResourceFingerprint.Of(utf8, ascii);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
         return fingerprint;
     }
-
-    /// <summary>The <see cref="Fingerprint"/> of a resource named <paramref name="utf8Name"/> whose body hashes to <paramref name="contentHash"/>.</summary>
-    internal static ulong FingerprintOf(ReadOnlySpan<byte> utf8Name, ulong contentHash) =>
-        unchecked(XxHash64.HashToUInt64(utf8Name) ^ (contentHash * 0x9E3779B97F4A7C15UL));
-
-    /// <summary>Reads a <see cref="Version"/> (16 lower-case hex digits) back into the content hash; false for anything else.</summary>
-    internal static bool TryParseVersion(ReadOnlySpan<byte> version, out ulong contentHash)
-    {
-        contentHash = 0;
-        if (version.Length != 16)
-        {
-            return false;
-        }
-        // Without a branch per digit: a reconnect reads one version per resource it holds.
-        var invalid = 0;
-        var digits = HexDigits;
-        foreach (var c in version)
-        {
-            var digit = digits[c];
-            invalid |= digit;
-            contentHash = (contentHash << 4) | (uint)(digit & 0xF);
-        }
-        return invalid < 0x10;
-    }
-
-    /// <summary>The value of each lower-case hex digit; 0xFF for every other byte.</summary>
-    private static ReadOnlySpan<byte> HexDigits =>
-    [
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 10, 11, 12, 13, 14, 15, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    ];
 
     public static XdsResource Create(string typeUrl, string name, IMessage message) =>
         new(typeUrl, name, message.ToByteArray());

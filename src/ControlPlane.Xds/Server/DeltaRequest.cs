@@ -32,40 +32,15 @@ public sealed class DeltaRequest
         // Every byte is overwritten: no need to clear a buffer of megabytes first.
         var bytes = GC.AllocateUninitializedArray<byte>(checked((int)payload.Length));
         payload.CopyTo(bytes);
-        InitialResourceVersions versions;
+        var message = new DeltaDiscoveryRequest();
         try
         {
-            versions = InitialResourceVersions.Over(bytes);
+            return new DeltaRequest(message, InitialResourceVersions.Over(bytes, message));
         }
         catch (FormatException)
         {
             return Reencoded(DeltaDiscoveryRequest.Parser.ParseFrom(bytes));
         }
-        if (versions.Count == 0)
-        {
-            return new DeltaRequest(DeltaDiscoveryRequest.Parser.ParseFrom(bytes), versions);
-        }
-        return new DeltaRequest(DeltaDiscoveryRequest.Parser.ParseFrom(WithoutEntries(bytes)), versions);
-    }
-
-    /// <summary>The fields other than the map entries, in their order.</summary>
-    private static byte[] WithoutEntries(byte[] request)
-    {
-        var rest = new ArrayBufferWriter<byte>();
-        var reader = new ProtoReader(request);
-        var start = 0;
-        while (!reader.End)
-        {
-            var tag = reader.ReadTag();
-            var entry = InitialResourceVersions.IsEntry(tag);
-            reader.Skip(tag);
-            if (!entry)
-            {
-                rest.Write(request.AsSpan(start, reader.Position - start));
-            }
-            start = reader.Position;
-        }
-        return rest.WrittenSpan.ToArray();
     }
 
     /// <summary>
@@ -77,6 +52,6 @@ public sealed class DeltaRequest
         var map = new DeltaDiscoveryRequest();
         map.InitialResourceVersions.Add(message.InitialResourceVersions);
         message.InitialResourceVersions.Clear();
-        return new DeltaRequest(message, InitialResourceVersions.Over(map.ToByteArray()));
+        return new DeltaRequest(message, InitialResourceVersions.Over(map.ToByteArray(), rest: null));
     }
 }

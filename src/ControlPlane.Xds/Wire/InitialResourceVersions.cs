@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using ControlPlane.Xds.Resources;
+using Google.Protobuf;
 
 namespace ControlPlane.Xds.Wire;
 
@@ -16,6 +18,8 @@ internal sealed class InitialResourceVersions
     public const int Field = 5;
     private const int KeyField = 1;
     private const int ValueField = 2;
+    // Field 1, length-delimited.
+    private const byte KeyTag = 0x0A;
 
     public static readonly InitialResourceVersions Empty = new([], 0, 0);
 
@@ -36,44 +40,69 @@ internal sealed class InitialResourceVersions
 
     /// <summary>
     /// Sum of the <see cref="XdsResource.Fingerprint"/>s the entries would have as resources of that name and
-    /// version, comparable with a table snapshot's; null when a version is not a content hash (an empty one,
+    /// version, comparable with a table snapshot's; null when a version is not one of ours (an empty one,
     /// for instance), so no table can match.
     /// </summary>
     public ulong? Fingerprint { get; }
 
-    /// <summary>Checks every map entry of <paramref name="request"/>; throws <see cref="FormatException"/> on a malformed one.</summary>
-    public static InitialResourceVersions Over(byte[] request)
+    /// <summary>
+    /// Checks every map entry of <paramref name="request"/> and merges every other field into
+    /// <paramref name="rest"/>, run by run in wire order, which reads them as a parse of the whole request
+    /// would. Throws <see cref="FormatException"/> on a malformed entry or field.
+    /// </summary>
+    /// <remarks>
+    /// Optimized from the first call: this loop runs once per reconnect over every resource a proxy holds,
+    /// and a restarted control plane meets every proxy's reconnect before tiered compilation has caught up.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static InitialResourceVersions Over(byte[] request, IMessage? rest)
     {
         var count = 0;
         ulong fingerprint = 0;
         var hashed = true;
+        var runStart = 0;
         var reader = new ProtoReader(request);
         while (!reader.End)
         {
+            var fieldStart = reader.Position;
             var tag = reader.ReadTag();
-            if (IsEntry(tag))
+            if (!IsEntry(tag))
             {
-                ReadEntry(reader.ReadLengthDelimited(), out var name, out var version);
-                count++;
-                if (hashed && XdsResource.TryParseVersion(version, out var contentHash))
-                {
-                    fingerprint = unchecked(fingerprint + XdsResource.FingerprintOf(name, contentHash));
-                }
-                else
-                {
-                    hashed = false;
-                }
+                reader.Skip(tag);
+                continue;
+            }
+            var entry = reader.ReadLengthDelimited();
+            if (fieldStart > runStart)
+            {
+                rest?.MergeFrom(request.AsSpan(runStart, fieldStart - runStart));
+            }
+            runStart = reader.Position;
+            count++;
+            if (!hashed)
+            {
+                ReadEntry(entry, out _, out _);
+            }
+            else if (TryReadUsual(entry, out var tail))
+            {
+                hashed = ResourceFingerprint.IsVersion(tail[^ResourceFingerprint.VersionLength..]);
+                fingerprint = unchecked(fingerprint + ResourceFingerprint.OfJoined(tail));
             }
             else
             {
-                reader.Skip(tag);
+                ReadEntry(entry, out var name, out var version);
+                hashed = ResourceFingerprint.IsVersion(version);
+                fingerprint = hashed ? unchecked(fingerprint + ResourceFingerprint.Of(name, version)) : 0;
             }
+        }
+        if (request.Length > runStart)
+        {
+            rest?.MergeFrom(request.AsSpan(runStart));
         }
         return count == 0 ? Empty : new InitialResourceVersions(request, count, hashed ? fingerprint : null);
     }
 
     /// <summary>True for the tag of a map entry (a field 5 of another wire type is an unknown field, as in Google.Protobuf).</summary>
-    public static bool IsEntry(uint tag) =>
+    private static bool IsEntry(uint tag) =>
         ProtoReader.FieldOf(tag) == Field && ProtoReader.WireTypeOf(tag) == ProtoReader.LengthDelimited;
 
     public Enumerator GetEnumerator() => new(_request);
@@ -89,8 +118,32 @@ internal sealed class InitialResourceVersions
         return result;
     }
 
+    /// <summary>
+    /// An entry as encoders write it: the key (tag, one-byte length, name), then the value of a version's
+    /// length. <paramref name="tail"/>: the name through the end of the version, as <see cref="ResourceFingerprint"/> hashes it.
+    /// </summary>
+    private static bool TryReadUsual(ReadOnlySpan<byte> entry, out ReadOnlySpan<byte> tail)
+    {
+        const int Overhead = 2 + ResourceFingerprint.SeparatorLength + ResourceFingerprint.VersionLength;
+        if (entry.Length > Overhead && entry[0] == KeyTag && entry[1] < 0x80 && entry[1] == entry.Length - Overhead
+            && entry[^(ResourceFingerprint.VersionLength + 2)] == ResourceFingerprint.ValueTag
+            && entry[^(ResourceFingerprint.VersionLength + 1)] == ResourceFingerprint.VersionLength)
+        {
+            tail = entry[2..];
+            return true;
+        }
+        tail = default;
+        return false;
+    }
+
     private static void ReadEntry(ReadOnlySpan<byte> entry, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> version)
     {
+        if (TryReadUsual(entry, out var tail))
+        {
+            name = tail[..^(ResourceFingerprint.SeparatorLength + ResourceFingerprint.VersionLength)];
+            version = tail[^ResourceFingerprint.VersionLength..];
+            return;
+        }
         // Missing key or value means empty; unknown fields are skipped; a repeated field's last value wins.
         name = default;
         version = default;

@@ -109,6 +109,50 @@ public sealed class DeltaRequestTests
         Assert.Empty(request.Message.InitialResourceVersions);
     }
 
+    [Fact]
+    public void Parse_EntriesLaidOutOtherwise_SumToTheSameFingerprint()
+    {
+        // Names of 128 bytes and more take a two-byte length, and a map entry may carry its value first:
+        // such entries are read field by field rather than in place, with the same fingerprint.
+        var resources = new[] { Address("short"), Address(new string('n', 127)), Address(new string('l', 128)), Address(new string('m', 3000)) };
+        var table = new ResourceTable(TableKey.Global(TypeUrls.Address));
+        var map = new DeltaDiscoveryRequest { TypeUrl = TypeUrls.Address };
+        foreach (var resource in resources[..^1])
+        {
+            table.Set(resource, revision: 1);
+            map.InitialResourceVersions[resource.Name] = resource.Version;
+        }
+        var last = resources[^1];
+        table.Set(last, revision: 1);
+        var valueFirst = Concat(Field(2, System.Text.Encoding.ASCII.GetBytes(last.Version)), LongField(1, System.Text.Encoding.ASCII.GetBytes(last.Name)));
+        var bytes = Concat(map.ToByteArray(), LongField(5, valueFirst));
+
+        var request = Parse(bytes);
+
+        Assert.Equal(4, request.InitialResourceVersions.Count);
+        Assert.Equal(table.Snapshot().Fingerprint, request.InitialResourceVersions.Fingerprint);
+        Assert.Equal(DeltaDiscoveryRequest.Parser.ParseFrom(bytes).InitialResourceVersions, request.InitialResourceVersions.ToDictionary());
+    }
+
+    [Fact]
+    public void Parse_FieldsBetweenEntries_AreReadInWireOrder()
+    {
+        // The nonce before the map, then an entry, then another nonce and an unknown field, then an entry:
+        // the later nonce wins and the unknown field is kept, as when Google.Protobuf reads the whole.
+        var bytes = Concat(
+            Field(6, "first"u8.ToArray()), Entry("a", "0123456789abcdef"), Field(6, "second"u8.ToArray()), [0xA0, 0x06, 0x07],
+            Entry("b", "fedcba9876543210"), Field(2, System.Text.Encoding.ASCII.GetBytes(TypeUrls.Address)));
+
+        var request = Parse(bytes);
+        var expected = DeltaDiscoveryRequest.Parser.ParseFrom(bytes);
+        expected.InitialResourceVersions.Clear();
+
+        Assert.Equal(expected, request.Message);
+        Assert.Equal("second", request.Message.ResponseNonce);
+        Assert.Equal(expected.ToByteArray(), request.Message.ToByteArray());
+        Assert.Equal(2, request.InitialResourceVersions.Count);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("0123456789ABCDEF")]
@@ -148,6 +192,22 @@ public sealed class DeltaRequestTests
     }
 
     private static byte[] Field(int field, byte[] payload) => [(byte)((field << 3) | 2), (byte)payload.Length, .. payload];
+
+    /// <summary>A length-delimited field whose length may take more than one byte.</summary>
+    private static byte[] LongField(int field, byte[] payload)
+    {
+        var length = new List<byte>();
+        for (var value = (uint)payload.Length; ; value >>= 7)
+        {
+            if (value < 0x80)
+            {
+                length.Add((byte)value);
+                break;
+            }
+            length.Add((byte)(value | 0x80));
+        }
+        return [(byte)((field << 3) | 2), .. length, .. payload];
+    }
 
     private static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];
 
