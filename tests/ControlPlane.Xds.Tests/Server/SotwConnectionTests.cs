@@ -94,6 +94,11 @@ public sealed class SotwConnectionTests(XdsServerFixture fixture) : IClassFixtur
         await client.RequestAsync(TypeUrls.Cluster);
         await scope.PublishAsync(Make(TypeUrls.Cluster, "y"));
         var push = await client.ExpectAndAckAsync(TypeUrls.Cluster);
+        if (push.Resources.Count == 1)
+        {
+            // The request (no nonce) was answered before "y" was committed: the push follows.
+            push = await client.ExpectAndAckAsync(TypeUrls.Cluster);
+        }
 
         Assert.Equal(2, push.Resources.Count);
     }
