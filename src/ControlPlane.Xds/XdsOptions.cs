@@ -11,7 +11,10 @@ public sealed class XdsOptions
     [Range(0, 65535)]
     public int Port { get; set; } = 15010;
 
-    /// <summary>Quiet period that ends a burst of changes before it is pushed.</summary>
+    /// <summary>
+    /// Quiet period that ends a burst of changes before it is pushed. A change that arrives when nothing was
+    /// committed for <see cref="MaxDebounceMilliseconds"/> (an isolated one) is pushed without waiting.
+    /// </summary>
     [Range(0, 10_000)]
     public int DebounceMilliseconds { get; set; } = 10;
 

@@ -13,7 +13,8 @@ namespace ControlPlane.Xds.Hub;
 /// <summary>
 /// The per-silo distribution point: holds a <see cref="ResourceTable"/> per type URL and scope,
 /// takes <see cref="ResourceDelta"/>s from producers, coalesces bursts (a quiet period capped by a
-/// maximum delay), commits them to the tables and tells every listening stream which names moved.
+/// maximum delay; an isolated change is committed at once), commits them to the tables and tells every
+/// listening stream which names moved.
 /// Proxies that need an older form of a type are served from variant tables (one per compatibility
 /// level in use) that the hub keeps in step with the published table.
 /// </summary>
@@ -185,13 +186,19 @@ public sealed partial class XdsHub : BackgroundService
         var pending = new List<(IReadOnlyList<ResourceDelta> Deltas, long Timestamp)>();
         var quiet = TimeSpan.FromMilliseconds(_options.DebounceMilliseconds);
         var maxDelay = TimeSpan.FromMilliseconds(Math.Max(_options.DebounceMilliseconds, _options.MaxDebounceMilliseconds));
+        // Starting counts as activity: the initial load arrives in bursts.
+        var lastCommit = Stopwatch.GetTimestamp();
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 var started = Stopwatch.GetTimestamp();
                 Drain(reader, pending);
-                while (quiet > TimeSpan.Zero)
+                // An isolated change (nothing committed for as long as a change may wait) waits for nothing:
+                // coalescing pays off only for changes that follow others, and this adds at most one push
+                // per maximum delay.
+                var isolated = Stopwatch.GetElapsedTime(lastCommit, started) >= maxDelay;
+                while (quiet > TimeSpan.Zero && !isolated)
                 {
                     var left = maxDelay - Stopwatch.GetElapsedTime(started);
                     if (left <= TimeSpan.Zero)
@@ -215,6 +222,7 @@ public sealed partial class XdsHub : BackgroundService
                 }
                 Commit(pending);
                 pending.Clear();
+                lastCommit = Stopwatch.GetTimestamp();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

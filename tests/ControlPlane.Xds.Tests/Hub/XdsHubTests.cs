@@ -28,6 +28,39 @@ public sealed class XdsHubTests
     }
 
     [Fact]
+    public async Task Publish_IsolatedChange_IsCommittedAtOnceAndTheNextOneWaitsForQuiet()
+    {
+        // Quiet period and maximum delay of 2 s: nothing committed since the start 2 s ago makes "a" isolated.
+        await using var hub = await RunningHub.StartAsync(quietMilliseconds: 2_000, maxMilliseconds: 2_000);
+        await Task.Delay(2_100);
+
+        hub.Hub.Publish(ResourceDelta.Upsert(Address("a")));
+        var isolated = await WaitForBatchAsync(hub, "a", TimeSpan.FromMilliseconds(1_500));
+        hub.Hub.Publish(ResourceDelta.Upsert(Address("b")));
+        var following = await WaitForBatchAsync(hub, "b", TimeSpan.FromMilliseconds(1_000));
+        await hub.Hub.FlushWithinTimeoutAsync();
+
+        Assert.True(isolated, "the isolated change waited for the quiet period");
+        Assert.False(following, "a change right after another was committed before the quiet period");
+        Assert.Contains(hub.Batches, b => b.Changes.Any(c => c.Names.Contains("b")));
+    }
+
+    [Fact]
+    public async Task Publish_BurstRightAfterTheStart_IsCommittedAsOneBatch()
+    {
+        // The start counts as activity: an initial load arriving in pieces is not pushed piece by piece.
+        await using var hub = await RunningHub.StartAsync(quietMilliseconds: 500, maxMilliseconds: 10_000);
+
+        hub.Hub.Publish(ResourceDelta.Upsert(Address("a")));
+        await Task.Delay(100);
+        hub.Hub.Publish(ResourceDelta.Upsert(Address("b")));
+        await hub.Hub.FlushWithinTimeoutAsync();
+
+        var batch = Assert.Single(hub.Batches, b => b.Changes.Any(c => c.Key.TypeUrl == TypeUrls.Address));
+        Assert.Equal(["a", "b"], batch.Changes.Single().Updated.Select(r => r.Name).Order());
+    }
+
+    [Fact]
     public async Task Publish_ChangedAndChangedBackInOneBatch_IsNoChange()
     {
         await using var hub = await RunningHub.StartAsync(quietMilliseconds: 1_000, maxMilliseconds: 10_000);
@@ -124,6 +157,21 @@ public sealed class XdsHubTests
         Assert.Equal(one.Version, same.Version);
         Assert.NotEqual(one.Version, other.Version);
         Assert.Equal(System.IO.Hashing.XxHash64.HashToUInt64(one.Body.Span).ToString("x16", System.Globalization.CultureInfo.InvariantCulture), one.Version);
+    }
+
+    /// <summary>Whether a batch carrying <paramref name="name"/> is committed within <paramref name="within"/>.</summary>
+    private static async Task<bool> WaitForBatchAsync(RunningHub hub, string name, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (hub.Batches.Any(b => b.Changes.Any(c => c.Names.Contains(name))))
+            {
+                return true;
+            }
+            await Task.Delay(10);
+        }
+        return false;
     }
 
     private sealed class RecordingListener : IPushListener
