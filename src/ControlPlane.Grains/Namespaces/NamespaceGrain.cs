@@ -19,7 +19,7 @@ namespace ControlPlane.Grains.Namespaces;
 /// followed by an empty one, whose gap makes the distribution grain ask for the complete set.
 /// </remarks>
 [KeepAlive]
-public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<NamespaceGrain> logger) : Grain, INamespaceGrain
+public sealed partial class NamespaceGrain(LocalObjectStore store, NamespaceBuildMetrics metrics, ILogger<NamespaceGrain> logger) : Grain, INamespaceGrain
 {
     private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(2);
 
@@ -78,10 +78,18 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
         return RebuildAsync(dirty);
     }
 
-    /// <summary>Stores an object change and marks what it affects.</summary>
+    /// <summary>Stores an object change and marks what it affects; an object held as it is already changes nothing.</summary>
+    /// <remarks>
+    /// Every replica's sources deliver each change, and a delivery that activates the grain finds its own
+    /// changes in the seed: neither rebuilds anything.
+    /// </remarks>
     private void Hold(ObjectChange change, HashSet<ObjectKey> dirty)
     {
         var key = change.Key;
+        if (Equals(Held(key), change.Object))
+        {
+            return;
+        }
         switch (key.Kind)
         {
             case Kinds.Pod:
@@ -288,6 +296,10 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
         {
             return;
         }
+        if (keys.Count > 0)
+        {
+            metrics.Built(keys.Count);
+        }
         var view = View();
         var built = new Dictionary<ObjectKey, List<AmbientResource>>(keys.Count);
         foreach (var key in keys)
@@ -400,6 +412,10 @@ public sealed partial class NamespaceGrain(LocalObjectStore store, ILogger<Names
         _claims = claims;
         GrainFactory.GetGrain<IMeshGrain>(GrainKeys.Mesh).ReportHostClaimsAsync(Name, claims).Ignore();
     }
+
+    /// <summary>The object held under a key (for a Namespace, that cluster's), or null.</summary>
+    private IMeshObject? Held(ObjectKey key) =>
+        key.Kind == Kinds.Namespace ? _namespaceByCluster.GetValueOrDefault(key.Cluster) : Find(key);
 
     private IMeshObject? Find(ObjectKey key) => key.Kind switch
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ControlPlane.Ca.Server;
+using ControlPlane.Grains.Namespaces;
 using ControlPlane.Kubernetes.Clusters;
 using ControlPlane.Xds.Hub;
 using ControlPlane.Xds.Server;
@@ -13,10 +14,13 @@ public static class MetricsEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/metrics", (HttpContext context, XdsMetrics metrics, XdsHub hub) =>
             Results.Text(
-                Render(metrics, hub, context.RequestServices.GetService<CaMetrics>(), context.RequestServices.GetService<ClusterRegistry>()?.Status()),
+                Render(
+                    metrics, hub, context.RequestServices.GetService<CaMetrics>(), context.RequestServices.GetService<ClusterRegistry>()?.Status(),
+                    context.RequestServices.GetService<NamespaceBuildMetrics>()),
                 "text/plain; version=0.0.4"));
 
-    public static string Render(XdsMetrics metrics, XdsHub hub, CaMetrics? ca = null, IReadOnlyList<ClusterStatus>? clusters = null)
+    public static string Render(
+        XdsMetrics metrics, XdsHub hub, CaMetrics? ca = null, IReadOnlyList<ClusterStatus>? clusters = null, NamespaceBuildMetrics? builds = null)
     {
         var text = new StringBuilder();
         Gauge(text, "controlplane_xds_connections", "Open ADS streams.", ("protocol=\"delta\"", metrics.DeltaConnections), ("protocol=\"sotw\"", metrics.SotwConnections));
@@ -30,6 +34,11 @@ public static class MetricsEndpoint
         Counter(text, "controlplane_xds_pushes_total", "Responses that carried a hub push.", metrics.Pushes);
         Counter(text, "controlplane_xds_push_latency_seconds_sum", "Sum of publish-to-write push latency.", metrics.PushLatencySecondsSum);
         Counter(text, "controlplane_hub_commits_total", "Push batches committed by the hub.", hub.Version);
+        if (builds is not null)
+        {
+            Counter(text, "controlplane_namespace_rebuilds_total", "Rebuilds by namespace grains on this replica that built at least one object.", builds.Rebuilds);
+            Counter(text, "controlplane_namespace_objects_built_total", "Objects whose resources namespace grains on this replica built.", builds.ObjectsBuilt);
+        }
         var tables = hub.Tables.Select(t => ($"type_url=\"{t.Key.TypeUrl}\",scope=\"{t.Key.Scope}\",level=\"{t.Key.Level}\"", (double)t.Count)).ToArray();
         Gauge(text, "controlplane_hub_resources", "Resources per table.", tables);
         if (ca is not null)

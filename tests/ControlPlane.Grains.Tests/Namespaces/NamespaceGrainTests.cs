@@ -1,4 +1,6 @@
 using ControlPlane.Ambient.Model;
+using ControlPlane.Grains.Namespaces;
+using Microsoft.Extensions.DependencyInjection;
 using static ControlPlane.Grains.Tests.Changes;
 
 namespace ControlPlane.Grains.Tests.Namespaces;
@@ -20,6 +22,24 @@ public sealed class NamespaceGrainTests(TwoSiloCluster cluster) : IClassFixture<
             var workload = probe.Get("Kubernetes//Pod/t1/web-1")!.Workload;
             Assert.Equal(8080u, workload.Services["t1/web.t1.svc.cluster.local"].Ports.Single().TargetPort);
         }
+    }
+
+    [Fact]
+    public async Task ApplyAsync_DeliveryThatActivatesTheGrain_BuildsEachObjectOnce()
+    {
+        using var probe = new HubProbe(cluster.Hub(0));
+        var before = ObjectsBuilt();
+
+        await cluster.Sink.ApplyAsync(Upsert(Join(
+            Service("t5", "web", "10.96.0.5"),
+            Pod("t5", "a", "10.0.5.1"),
+            Pod("t5", "b", "10.0.5.2"))), CancellationToken.None);
+        await probe.WaitUntilAsync(p => p.Get("Kubernetes//Pod/t5/b") is not null, "t5 loaded");
+        await probe.SettleAsync();
+
+        // The grain seeds from the store, which holds the delivery already; the delivery itself, and the
+        // other replica's, find the objects held: three objects and the namespace's static policy, once.
+        Assert.Equal(4, ObjectsBuilt() - before);
     }
 
     [Fact]
@@ -80,4 +100,6 @@ public sealed class NamespaceGrainTests(TwoSiloCluster cluster) : IClassFixture<
         Assert.Equal(["Kubernetes//Pod/t4/a"], probe.TakeChanged());
         Assert.NotNull(probe.Get("Kubernetes//Pod/t4/b"));
     }
+
+    private long ObjectsBuilt() => new[] { 0, 1 }.Sum(silo => cluster.Services(silo).GetRequiredService<NamespaceBuildMetrics>().ObjectsBuilt);
 }

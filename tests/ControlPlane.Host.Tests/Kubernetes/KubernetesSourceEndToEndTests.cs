@@ -51,6 +51,23 @@ public sealed class KubernetesSourceEndToEndTests
     }
 
     [Fact]
+    public async Task Metrics_OnePodAdded_OneObjectBuilt()
+    {
+        await using var cp = await KubernetesControlPlane.StartAsync(Shop + Pod("shop", "web-1", "10.0.1.1"));
+        await cp.WaitUntilAsync(async () => (await cp.Server.Http.GetAsync(new Uri("/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK, "ready");
+        using var monitoring = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cp.Server.MonitoringPort}") };
+
+        var before = await monitoring.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        cp.Local.Apply(Pod("shop", "web-2", "10.0.1.2"));
+        await cp.WaitUntilAsync(() => Task.FromResult(cp.Server.Hub.GetTable(ControlPlane.Xds.TypeUrls.Address).TryGet("Kubernetes//Pod/shop/web-2", out _)), "web-2 in the hub");
+        var after = await monitoring.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        // The new pod builds itself alone.
+        Assert.Equal(1, Sample(after, "controlplane_namespace_rebuilds_total") - Sample(before, "controlplane_namespace_rebuilds_total"));
+        Assert.Equal(1, Sample(after, "controlplane_namespace_objects_built_total") - Sample(before, "controlplane_namespace_objects_built_total"));
+    }
+
+    [Fact]
     public async Task Metrics_ReportClustersAndInformers()
     {
         await using var cp = await KubernetesControlPlane.StartAsync(Shop + Pod("shop", "web-1", "10.0.1.1"));
@@ -240,4 +257,8 @@ public sealed class KubernetesSourceEndToEndTests
         ---
 
         """;
+
+    /// <summary>The value of an unlabelled sample in a Prometheus text page.</summary>
+    private static double Sample(string metrics, string name) =>
+        double.Parse(metrics.Split('\n').Single(line => line.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 }
