@@ -94,7 +94,7 @@ public sealed class ResourceTable
     /// <summary>Stores a resource; returns false when an identical version is already there.</summary>
     internal bool Set(XdsResource resource, long revision)
     {
-        if (_entries.TryGetValue(resource.Name, out var existing) && existing.Resource.Version == resource.Version)
+        if (_entries.TryGetValue(resource.Name, out var existing) && existing.Resource.HasSameContent(resource))
         {
             return false;
         }

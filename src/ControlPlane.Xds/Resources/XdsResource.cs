@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -32,6 +34,7 @@ public sealed class XdsResource
 
     private readonly EncodedTypeUrl _typeUrl;
     private readonly byte[] _body;
+    private readonly ulong _contentHash;
     private readonly int _nameLength;
 
     /// <summary>Takes a copy of <paramref name="body"/> only when it is a slice of a larger array.</summary>
@@ -52,10 +55,11 @@ public sealed class XdsResource
         _typeUrl = EncodedTypeUrl.Of(typeUrl);
         _body = body;
         Name = name;
-        var hash = XxHash64.HashToUInt64(body);
-        Version = hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        _contentHash = XxHash64.HashToUInt64(body);
         _nameLength = Encoding.UTF8.GetByteCount(name);
-        Fingerprint = FingerprintOf(name, _nameLength, Version);
+        Span<byte> version = stackalloc byte[ResourceFingerprint.VersionLength];
+        WriteVersion(version);
+        Fingerprint = FingerprintOf(name, _nameLength, version);
         AnyLength = ProtoWire.FieldSize(AnyPayload);
         DeltaResourceLength = ProtoWire.FieldSize(DeltaResourcePayload);
     }
@@ -64,11 +68,37 @@ public sealed class XdsResource
 
     public string Name { get; }
 
-    /// <summary>Content hash of <see cref="Body"/>.</summary>
-    public string Version { get; }
+    /// <summary>
+    /// Content hash of <see cref="Body"/>, as 16 lower-case hex digits. Kept as the number and made into a
+    /// string on each call: compare with <see cref="HasVersion(string?)"/>, which allocates nothing.
+    /// </summary>
+    public string Version => _contentHash.ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>The <see cref="ResourceFingerprint"/> of name and version.</summary>
     public ulong Fingerprint { get; }
+
+    /// <summary>True when <paramref name="version"/> (as a client reports it) is this resource's <see cref="Version"/>.</summary>
+    public bool HasVersion(string? version)
+    {
+        if (version?.Length != ResourceFingerprint.VersionLength)
+        {
+            return false;
+        }
+        Span<byte> mine = stackalloc byte[ResourceFingerprint.VersionLength];
+        WriteVersion(mine);
+        return Ascii.Equals(mine, version);
+    }
+
+    /// <summary>True when the UTF-8 <paramref name="version"/> is this resource's <see cref="Version"/>.</summary>
+    public bool HasVersion(ReadOnlySpan<byte> version)
+    {
+        Span<byte> mine = stackalloc byte[ResourceFingerprint.VersionLength];
+        WriteVersion(mine);
+        return version.SequenceEqual(mine);
+    }
+
+    /// <summary>Same body as <paramref name="other"/> (same content hash).</summary>
+    internal bool HasSameContent(XdsResource other) => _contentHash == other._contentHash;
 
     /// <summary>The encoded resource message (not wrapped in Any): a view of the kept array, made on each call.</summary>
     public ByteString Body => UnsafeByteOperations.UnsafeWrap(_body);
@@ -85,7 +115,7 @@ public sealed class XdsResource
     // Field by field in field-number order, as Google.Protobuf writes them; an empty body is left out.
     private int AnyPayload => ProtoWire.FieldSize(_typeUrl.Utf8.Length) + (_body.Length == 0 ? 0 : ProtoWire.FieldSize(_body.Length));
 
-    private int DeltaResourcePayload => ProtoWire.FieldSize(Version.Length) + AnyLength + ProtoWire.FieldSize(_nameLength);
+    private int DeltaResourcePayload => ProtoWire.FieldSize(ResourceFingerprint.VersionLength) + AnyLength + ProtoWire.FieldSize(_nameLength);
 
     /// <summary>Writes the <see cref="DeltaResourceLength"/> bytes of the DeltaDiscoveryResponse <c>resources</c> entry.</summary>
     public void WriteDeltaResource(Span<byte> destination)
@@ -127,7 +157,9 @@ public sealed class XdsResource
     private int WriteDeltaHead(Span<byte> destination)
     {
         var at = ProtoWire.WriteHeader(destination, ResponseResourcesField, DeltaResourcePayload);
-        at += ProtoWire.WriteString(destination[at..], ResourceVersionField, Version, Version.Length);
+        at += ProtoWire.WriteHeader(destination[at..], ResourceVersionField, ResourceFingerprint.VersionLength);
+        WriteVersion(destination[at..]);
+        at += ResourceFingerprint.VersionLength;
         return at + WriteAnyHead(destination[at..], ResourceAnyField);
     }
 
@@ -149,15 +181,21 @@ public sealed class XdsResource
             ? segment.Array
             : body.ToByteArray();
 
-    private static ulong FingerprintOf(string name, int utf8Length, string version)
+    /// <summary>Writes the 16 hex digits of <see cref="Version"/>: the hash's bytes, most significant first, through the vectorized hex encoder.</summary>
+    private void WriteVersion(Span<byte> destination)
+    {
+        Span<byte> hash = stackalloc byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(hash, _contentHash);
+        Convert.TryToHexStringLower(hash, destination, out _);
+    }
+
+    private static ulong FingerprintOf(string name, int utf8Length, ReadOnlySpan<byte> version)
     {
         const int OnStack = 256;
         byte[]? rented = null;
         var utf8 = utf8Length <= OnStack ? stackalloc byte[OnStack] : (rented = ArrayPool<byte>.Shared.Rent(utf8Length));
         utf8 = utf8[..Encoding.UTF8.GetBytes(name, utf8)];
-        Span<byte> ascii = stackalloc byte[ResourceFingerprint.VersionLength];
-        Encoding.ASCII.GetBytes(version, ascii);
-        var fingerprint = ResourceFingerprint.Of(utf8, ascii);
+        var fingerprint = ResourceFingerprint.Of(utf8, version);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);

@@ -215,7 +215,7 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
         var requested = state.Requested.Contains(name);
         if (state.Names.Contains(name) && state.Table.TryGet(name, out var resource))
         {
-            if (requested || !state.Sent.TryGetValue(name, out var held) || held != resource.Version)
+            if (requested || !state.Sent.TryGetValue(name, out var held) || !resource.HasVersion(held))
             {
                 state.Sent[name] = resource.Version;
                 resources.Add(resource);
@@ -258,7 +258,7 @@ internal sealed class DeltaConnection(string id, string peer, XdsServices servic
                 continue;
             }
             var resource = entry.Resource;
-            if (sent.Count > 0 && sent.TryGetValue(resource.Name, out var held) && held == resource.Version && !state.Requested.Contains(resource.Name))
+            if (sent.Count > 0 && sent.TryGetValue(resource.Name, out var held) && resource.HasVersion(held) && !state.Requested.Contains(resource.Name))
             {
                 continue;
             }

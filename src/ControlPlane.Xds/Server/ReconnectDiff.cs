@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using ControlPlane.Xds.Resources;
 using ControlPlane.Xds.Wire;
 
@@ -50,7 +49,7 @@ internal static class ReconnectDiff
         {
             if (table.TryGet(entry.NameChars(scratch), out var resource))
             {
-                held[resource] = Ascii.Equals(entry.Version, resource.Version);
+                held[resource] = resource.HasVersion(entry.Version);
             }
             else
             {
@@ -83,7 +82,7 @@ internal static class ReconnectDiff
             {
                 // The table moved on since the snapshot (its batch is still to come): compare by name.
                 byName ??= reported.ToDictionary();
-                if (byName.TryGetValue(resource.Name, out var version) && version == resource.Version)
+                if (byName.TryGetValue(resource.Name, out var version) && resource.HasVersion(version))
                 {
                     continue;
                 }

@@ -126,8 +126,8 @@ internal sealed class InitialResourceVersions
     {
         const int Overhead = 2 + ResourceFingerprint.SeparatorLength + ResourceFingerprint.VersionLength;
         if (entry.Length > Overhead && entry[0] == KeyTag && entry[1] < 0x80 && entry[1] == entry.Length - Overhead
-            && entry[^(ResourceFingerprint.VersionLength + 2)] == ResourceFingerprint.ValueTag
-            && entry[^(ResourceFingerprint.VersionLength + 1)] == ResourceFingerprint.VersionLength)
+            && entry[^(ResourceFingerprint.SeparatorLength + ResourceFingerprint.VersionLength)] == ResourceFingerprint.ValueTag
+            && entry[^(ResourceFingerprint.SeparatorLength + ResourceFingerprint.VersionLength - 1)] == ResourceFingerprint.VersionLength)
         {
             tail = entry[2..];
             return true;
