@@ -42,23 +42,20 @@ public sealed class InitialSyncScenario : IScenario
             (_, responseBytes) = await XdsSyncAsync(channels, shape, 0, () => Interlocked.Increment(ref mismatches), cancellationToken).ConfigureAwait(false);
             using var floorChannels = new ChannelSet(await mesh.Server.StartFloorAsync(responseBytes, cancellationToken).ConfigureAwait(false), 1);
             await FloorSyncAsync(floorChannels, cancellationToken).ConfigureAwait(false);
-            double cpuMs = 0, gcPauseMs = 0, gen2 = 0;
-            ServerStats? last = null;
+            var xdsCost = new ServerCost();
+            var floorCost = new ServerCost();
+            var stats = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
             for (var i = 1; i <= repeats; i++)
             {
-                var before = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
                 var (ms, _) = await XdsSyncAsync(channels, shape, i, () => Interlocked.Increment(ref mismatches), cancellationToken).ConfigureAwait(false);
-                last = await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false);
                 xds.Add(ms);
-                cpuMs += last.CpuMs - before.CpuMs;
-                gcPauseMs += last.GcPauseMs - before.GcPauseMs;
-                gen2 += last.Gen2Collections - before.Gen2Collections;
+                stats = xdsCost.Add(stats, await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false));
                 floorTimes.Add(await FloorSyncAsync(floorChannels, cancellationToken).ConfigureAwait(false));
+                stats = floorCost.Add(stats, await mesh.Server.StatsAsync(collect: false, cancellationToken).ConfigureAwait(false));
             }
-            result.Add("server_gen2_gcs_per_sync", Math.Round(gen2 / repeats, 2))
-                .Add("server_gc_pause_ms_per_sync", Math.Round(gcPauseMs / repeats, 1))
-                .Add("server_cpu_ms_per_sync", Math.Round(cpuMs / repeats))
-                .Add("server_managed_heap_mb", ProcessSnapshot.Megabytes(last!.ManagedHeapBytes));
+            xdsCost.Report(result, "server", repeats);
+            floorCost.Report(result, "server_floor", repeats);
+            result.Add("server_managed_heap_mb", ProcessSnapshot.Megabytes(stats.ManagedHeapBytes));
         }
 
         var xdsSummary = LatencySummary.Of(xds);
@@ -107,5 +104,33 @@ public sealed class InitialSyncScenario : IScenario
         await using var client = FloorClient.Start(floorChannels.For(0), 0, (_, _) => received.TrySetResult(Stopwatch.GetTimestamp()));
         var at = await received.Task.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         return TrackedChange.Milliseconds(started, at);
+    }
+
+    /// <summary>What the server's process spent on one kind of sync, summed over the repeats.</summary>
+    private sealed class ServerCost
+    {
+        private double _cpuMs;
+        private double _gcPauseMs;
+        private long _collections;
+        private long _gen2Collections;
+        private long _allocatedBytes;
+
+        /// <summary>Adds what happened between two stats; returns <paramref name="after"/>.</summary>
+        public ServerStats Add(ServerStats before, ServerStats after)
+        {
+            _cpuMs += after.CpuMs - before.CpuMs;
+            _gcPauseMs += after.GcPauseMs - before.GcPauseMs;
+            _collections += after.Collections - before.Collections;
+            _gen2Collections += after.Gen2Collections - before.Gen2Collections;
+            _allocatedBytes += after.AllocatedBytes - before.AllocatedBytes;
+            return after;
+        }
+
+        public void Report(ScenarioResult result, string prefix, int repeats) =>
+            result.Add($"{prefix}_cpu_ms_per_sync", Math.Round(_cpuMs / repeats))
+                .Add($"{prefix}_gc_pause_ms_per_sync", Math.Round(_gcPauseMs / repeats, 1))
+                .Add($"{prefix}_gcs_per_sync", Math.Round((double)_collections / repeats, 2))
+                .Add($"{prefix}_gen2_gcs_per_sync", Math.Round((double)_gen2Collections / repeats, 2))
+                .Add($"{prefix}_allocated_mb_per_sync", ProcessSnapshot.Megabytes(_allocatedBytes / repeats));
     }
 }

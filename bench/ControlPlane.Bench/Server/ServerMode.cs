@@ -148,7 +148,9 @@ public static class ServerMode
             collect,
             GCSettings.IsServerGC,
             GC.CollectionCount(GC.MaxGeneration),
+            GC.CollectionCount(0),
             GC.GetTotalPauseDuration().TotalMilliseconds,
+            GC.GetTotalAllocatedBytes(precise: false),
             hub.Version,
             tables,
             probe.Sink);

@@ -19,7 +19,7 @@ internal static class AdsMethods
         ServiceName,
         nameof(StreamAggregatedResources),
         RequestMarshaller(DiscoveryRequest.Parser),
-        ResponseMarshaller<SotwResponseFrame>(static frame => frame.CalculateSize(), static (frame, output, size) => frame.WriteTo(output, size)));
+        ResponseMarshaller<SotwResponseFrame>(static frame => frame.CalculateSize(), static (frame, output) => frame.WriteTo(output)));
 
     public static readonly Method<DeltaRequest, DeltaResponseFrame> DeltaAggregatedResources = new(
         MethodType.DuplexStreaming,
@@ -28,15 +28,14 @@ internal static class AdsMethods
         new Marshaller<DeltaRequest>(
             static (_, _) => throw new NotSupportedException("delta requests are read by the server, never written"),
             static context => DeltaRequest.Parse(context.PayloadAsReadOnlySequence())),
-        ResponseMarshaller<DeltaResponseFrame>(static frame => frame.CalculateSize(), static (frame, output, size) => frame.WriteTo(output, size)));
+        ResponseMarshaller<DeltaResponseFrame>(static frame => frame.CalculateSize(), static (frame, output) => frame.WriteTo(output)));
 
-    private static Marshaller<T> ResponseMarshaller<T>(Func<T, int> calculateSize, Action<T, IBufferWriter<byte>, int> writeTo) =>
+    private static Marshaller<T> ResponseMarshaller<T>(Func<T, int> calculateSize, Action<T, IBufferWriter<byte>> writeTo) =>
         new(
             (frame, context) =>
             {
-                var size = calculateSize(frame);
-                context.SetPayloadLength(size);
-                writeTo(frame, context.GetBufferWriter(), size);
+                context.SetPayloadLength(calculateSize(frame));
+                writeTo(frame, context.GetBufferWriter());
                 context.Complete();
             },
             static _ => throw new NotSupportedException("response frames are written by the server, never read"));

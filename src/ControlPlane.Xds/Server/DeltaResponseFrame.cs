@@ -67,9 +67,9 @@ public sealed class DeltaResponseFrame
     }
 
     /// <summary>Writes the fields in field-number order, as Google.Protobuf does.</summary>
-    internal void WriteTo(IBufferWriter<byte> output, int size)
+    internal void WriteTo(IBufferWriter<byte> output)
     {
-        var writer = new WireWriter(output, size);
+        var writer = new WireWriter(output);
         writer.WriteString(SystemVersionInfoField, SystemVersionInfo);
         for (var i = 0; i < Resources.Count; i++)
         {

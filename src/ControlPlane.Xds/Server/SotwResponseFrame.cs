@@ -50,9 +50,9 @@ public sealed class SotwResponseFrame
     }
 
     /// <summary>Writes the fields in field-number order, as Google.Protobuf does.</summary>
-    internal void WriteTo(IBufferWriter<byte> output, int size)
+    internal void WriteTo(IBufferWriter<byte> output)
     {
-        var writer = new WireWriter(output, size);
+        var writer = new WireWriter(output);
         writer.WriteString(VersionInfoField, VersionInfo);
         for (var i = 0; i < Resources.Count; i++)
         {

@@ -40,7 +40,7 @@ public sealed class ResponseFrameTests
         expected.RemovedResources.AddRange(removed);
 
         var size = frame.CalculateSize();
-        var written = Write(size, output => frame.WriteTo(output, size));
+        var written = Write(size, output => frame.WriteTo(output));
         Assert.Equal(expected.ToByteArray(), written);
     }
 
@@ -58,8 +58,23 @@ public sealed class ResponseFrameTests
         expected.Resources.AddRange(resources.Select(r => new Any { TypeUrl = r.TypeUrl, Value = r.Body }));
 
         var size = frame.CalculateSize();
-        var written = Write(size, output => frame.WriteTo(output, size));
+        var written = Write(size, output => frame.WriteTo(output));
         Assert.Equal(expected.ToByteArray(), written);
+    }
+
+    [Fact]
+    public void DeltaFrame_AsksTheOutputForNoMoreThanAResourceHeadAtATime()
+    {
+        // A response pipe hands out the blocks of its pool (4 KB) for small asks and a fresh array for large
+        // ones. The largest piece asked for in one go: a resource's head (tags, lengths, version, type URL) or name.
+        var resources = Resources(400);
+        var frame = new DeltaResponseFrame(TypeUrls.Address, "c7-2c", "1234", resources, []);
+        var writer = new SmallSegmentWriter();
+
+        frame.WriteTo(writer);
+
+        Assert.Equal(frame.CalculateSize(), writer.Written.Count);
+        Assert.InRange(writer.LargestAsk, 1, 128);
     }
 
     /// <summary>Writes through a buffer writer handing out segments no larger than asked for, so resources straddle segments.</summary>
@@ -85,7 +100,13 @@ public sealed class ResponseFrameTests
 
         public void Advance(int count) => Written.AddRange(_segment.AsSpan(0, count).ToArray());
 
-        public Memory<byte> GetMemory(int sizeHint = 0) => _segment = new byte[Math.Max(sizeHint, 7)];
+        public int LargestAsk { get; private set; }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            LargestAsk = Math.Max(LargestAsk, sizeHint);
+            return _segment = new byte[Math.Max(sizeHint, 7)];
+        }
 
         public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
     }
