@@ -76,7 +76,10 @@ public sealed class DeltaResponseView
     /// <summary>When the whole response had arrived (<see cref="Stopwatch"/> ticks).</summary>
     public long ReceivedAt { get; }
 
-    public static DeltaResponseView Parse(byte[] payload) => new(payload, Stopwatch.GetTimestamp());
+    public static DeltaResponseView Parse(byte[] payload) => Parse(payload, Stopwatch.GetTimestamp());
+
+    /// <summary>A response that had arrived whole at <paramref name="receivedAt"/>.</summary>
+    public static DeltaResponseView Parse(byte[] payload, long receivedAt) => new(payload, receivedAt);
 
     /// <summary>Name of updated resource <paramref name="index"/> (allocates a string).</summary>
     public string ResourceName(int index)
