@@ -27,7 +27,9 @@ public sealed class ReconnectScenario : IScenario
     public async Task<ScenarioResult> RunAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
         var shape = MeshShape.ForPods(settings.Size(10_000, 69_000), churnEvery: 100);
-        var repeats = settings.Size(5, 10);
+        // A reconnect and a floor round trip take tens of milliseconds each: enough pairs that the median
+        // of their differences stands above the machine's noise.
+        var repeats = settings.Size(7, 25);
         var result = new ScenarioResult(Name, Description, settings)
             .Add("pods", shape.Pods).Add("address_resources", shape.AddressResources).Add("repeats", repeats);
 
@@ -65,9 +67,8 @@ public sealed class ReconnectScenario : IScenario
         result.Add("held_resources", heldAddresses.Count).Add("held_versions_differing_from_server", differing)
             .Add("version_mismatches", Interlocked.Read(ref mismatches));
 
-        var current = await ReconnectAsync(invoker, node, types, held, repeats, warmUp: true, cancellationToken).ConfigureAwait(false);
-        var floor = await FloorAsync(await server.StartFloorAsync(0, cancellationToken).ConfigureAwait(false), (int)current.RequestBytes, repeats, cancellationToken).ConfigureAwait(false);
-        var serverMs = Math.Round(Math.Max(0, current.Time.P50 - floor.P50), 2);
+        var (current, floor, serverMs) = await CurrentAsync(
+            invoker, node, types, held, await server.StartFloorAsync(0, cancellationToken).ConfigureAwait(false), repeats, cancellationToken).ConfigureAwait(false);
         result.Add("request_bytes", current.RequestBytes)
             .Add("current_resent", current.Resent).Add("current_removed", current.Removed).Add("current_response_bytes", current.ResponseBytes)
             .Add("current_reconnect", current.Time).Add("floor_round_trip", floor).Add("server_ms", serverMs)
@@ -84,9 +85,9 @@ public sealed class ReconnectScenario : IScenario
             var updates = Enumerable.Range(0, changed).Select(_ => churn.UpdatePod()).ToList();
             await Task.WhenAll(updates.Select(u => PropagationTracker.WhenDeliveredAsync(u, cancellationToken))).WaitAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         }
-        var stale = await ReconnectAsync(invoker, node, types, held, 1, warmUp: false, cancellationToken).ConfigureAwait(false);
+        var stale = await ReconnectAsync(invoker, node, types, held, cancellationToken).ConfigureAwait(false);
         result.Add("stale_changed_pods", changed).Add("stale_resent", stale.Resent).Add("stale_removed", stale.Removed)
-            .Add("stale_reconnect_ms", stale.Time.P50);
+            .Add("stale_reconnect_ms", Math.Round(stale.Ms, 3));
 
         result.Target("current_resent", current.Resent, 0)
             .Target("server_ms", serverMs, ServerTimeTarget)
@@ -94,36 +95,56 @@ public sealed class ReconnectScenario : IScenario
             .Target("held_versions_differing_from_server", differing, 0);
         result.Summary = $"{Name}: ztunnel holding {heldAddresses.Count} resources reconnects with its versions ({ProcessSnapshot.Megabytes(current.RequestBytes)} MB request): " +
             $"{current.Resent} resent, p50 {current.Time.P50:0.#} ms against a floor of {floor.P50:0.#} ms (server {serverMs:0.#} ms); " +
-            $"after {changed} pod changes: {stale.Resent} resent in {stale.Time.P50:0.#} ms";
+            $"after {changed} pod changes: {stale.Resent} resent in {stale.Ms:0.#} ms";
         return result;
     }
 
     /// <summary>
-    /// Reconnects <paramref name="repeats"/> times (after one unmeasured warm-up, if asked) with
-    /// <paramref name="held"/> as initial versions; times from opening the stream to both initial responses.
+    /// With current versions: after one unmeasured warm-up of each, reconnects alternating with floor round trips
+    /// of a request of the same size, so both see the same load from whatever else the machine is doing. The
+    /// server's time is the median of the differences within each pair.
     /// </summary>
-    private static async Task<Reconnects> ReconnectAsync(Grpc.Core.CallInvoker invoker, Envoy.Config.Core.V3.Node node, string[] types,
-        IReadOnlyDictionary<string, Dictionary<string, string>> held, int repeats, bool warmUp, CancellationToken cancellationToken)
+    private static async Task<(Reconnects Current, LatencySummary Floor, double ServerMs)> CurrentAsync(Grpc.Core.CallInvoker invoker,
+        Envoy.Config.Core.V3.Node node, string[] types, IReadOnlyDictionary<string, Dictionary<string, string>> held, Uri floor, int repeats,
+        CancellationToken cancellationToken)
     {
+        using var floorChannels = new ChannelSet(floor, 1);
         var times = new List<double>();
-        int resent = 0, removed = 0, bytes = 0;
-        long requestBytes = 0;
-        for (var i = warmUp ? -1 : 0; i < repeats; i++)
+        var floorTimes = new List<double>();
+        var differences = new List<double>();
+        Reconnect? last = null;
+        for (var i = -1; i < repeats; i++)
         {
-            await using var client = LightDeltaClient.Start(invoker, node, types, initialVersions: held);
-            await client.Initial.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
-            var responses = client.InitialResponses;
+            var reconnect = await ReconnectAsync(invoker, node, types, held, cancellationToken).ConfigureAwait(false);
+            var echo = await FloorClient.EchoAsync(floorChannels.For(0), (int)reconnect.RequestBytes, cancellationToken).ConfigureAwait(false);
             if (i < 0)
             {
                 continue; // warm-up: JIT and first use of the server's paths
             }
-            times.Add(TrackedChange.Milliseconds(client.StartedAt, responses.Values.Max(r => r.At)));
-            resent = Math.Max(resent, responses.Values.Sum(r => r.Resources));
-            removed = Math.Max(removed, responses.Values.Sum(r => r.Removed));
-            bytes = Math.Max(bytes, responses.Values.Sum(r => r.Bytes));
-            requestBytes = client.RequestBytes;
+            times.Add(reconnect.Ms);
+            floorTimes.Add(echo);
+            differences.Add(reconnect.Ms - echo);
+            last = last is null ? reconnect : reconnect with
+            {
+                Resent = Math.Max(last.Resent, reconnect.Resent),
+                Removed = Math.Max(last.Removed, reconnect.Removed),
+                ResponseBytes = Math.Max(last.ResponseBytes, reconnect.ResponseBytes),
+            };
         }
-        return new Reconnects(LatencySummary.Of(times), resent, removed, bytes, requestBytes);
+        var current = new Reconnects(LatencySummary.Of(times), last!.Resent, last.Removed, last.ResponseBytes, last.RequestBytes);
+        return (current, LatencySummary.Of(floorTimes), Math.Round(Math.Max(0, LatencySummary.Of(differences).P50), 2));
+    }
+
+    /// <summary>One reconnect with <paramref name="held"/> as initial versions, timed from opening the stream to both initial responses.</summary>
+    private static async Task<Reconnect> ReconnectAsync(Grpc.Core.CallInvoker invoker, Envoy.Config.Core.V3.Node node, string[] types,
+        IReadOnlyDictionary<string, Dictionary<string, string>> held, CancellationToken cancellationToken)
+    {
+        await using var client = LightDeltaClient.Start(invoker, node, types, initialVersions: held);
+        await client.Initial.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
+        var responses = client.InitialResponses;
+        return new Reconnect(
+            TrackedChange.Milliseconds(client.StartedAt, responses.Values.Max(r => r.At)),
+            responses.Values.Sum(r => r.Resources), responses.Values.Sum(r => r.Removed), responses.Values.Sum(r => r.Bytes), client.RequestBytes);
     }
 
     /// <summary>
@@ -148,22 +169,6 @@ public sealed class ReconnectScenario : IScenario
         return LatencySummary.Of(times).P50;
     }
 
-    /// <summary>Round trips of a request of the same size on a bare gRPC stream to the floor in the server's process.</summary>
-    private static async Task<LatencySummary> FloorAsync(Uri floor, int requestBytes, int repeats, CancellationToken cancellationToken)
-    {
-        using var channels = new ChannelSet(floor, 1);
-        var times = new List<double>();
-        for (var i = 0; i <= repeats; i++)
-        {
-            var elapsed = await FloorClient.EchoAsync(channels.For(0), requestBytes, cancellationToken).ConfigureAwait(false);
-            if (i > 0)
-            {
-                times.Add(elapsed);
-            }
-        }
-        return LatencySummary.Of(times);
-    }
-
     /// <summary>What the server's <c>/debug/resources</c> says each Address resource's version is.</summary>
     private static async Task<Dictionary<string, string>> ServerVersionsAsync(Uri http, CancellationToken cancellationToken)
     {
@@ -173,6 +178,8 @@ public sealed class ReconnectScenario : IScenario
     }
 
     private sealed record DebugResource(string Name, string Version);
+
+    private sealed record Reconnect(double Ms, int Resent, int Removed, int ResponseBytes, long RequestBytes);
 
     private sealed record Reconnects(LatencySummary Time, int Resent, int Removed, int ResponseBytes, long RequestBytes);
 }
